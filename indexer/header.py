@@ -1,0 +1,133 @@
+"""The TEI header every document carries: title, authors, date, languages, type, the full
+bibliographic record of the source (``sourceDesc/bibl``), licence (``availability``) and
+provenance with the sha256 of each input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .tei import XML_ID, XML_LANG, E
+
+AVAILABILITY = {
+    "public-domain": "free",
+    "cc-by-4.0": "free",
+    "copyright": "restricted",
+    "uncertain": "unknown",
+}
+LANGUAGES = {"en": "English", "ru": "Russian", "fr": "French", "de": "German", "cs": "Czech",
+             "hu": "Hungarian", "zh": "Chinese", "ar": "Arabic"}
+
+
+@dataclass
+class HeaderRecord:
+    doc_id: str
+    title: str
+    authors: list[str]
+    date: str
+    language: str  # of the original work
+    text_language: str  # of the text held
+    type: str
+    rights: str
+    licence: str
+    provenance: str
+    bibl: dict
+    holding: str = "full"
+    title_original: str = ""
+    licence_url: str = ""
+    inputs: list[tuple[str, str]] = field(default_factory=list)  # (file name, sha256)
+
+
+def bibl_element(bibl: dict, xml_id: str) -> etree._Element:
+    """A TEI ``bibl`` from the curated record's keys (see ``seeds/works.toml``)."""
+    el = E.bibl()
+    el.set(XML_ID, xml_id)
+    for name in bibl.get("author", []):
+        el.append(E.author(name))
+    for role in ("editor", "translator"):
+        for name in bibl.get(role, []):
+            el.append(E.editor(name, role=role))
+    el.append(E.title(bibl.get("title", "")))
+    if bibl.get("title_original"):
+        el.append(E.title(bibl["title_original"], type="original"))
+    for key, make in (("pub_place", E.pubPlace), ("publisher", E.publisher)):
+        if bibl.get(key):
+            el.append(make(str(bibl[key])))
+    if bibl.get("date"):
+        el.append(E.date(str(bibl["date"])))
+    if bibl.get("series"):
+        el.append(E.series(E.title(bibl["series"])))
+    for key, unit in (("volume", "volume"), ("issue", "issue"), ("pages", "page")):
+        if bibl.get(key):
+            el.append(E.biblScope(str(bibl[key]), unit=unit))
+    if bibl.get("idno"):
+        el.append(E.idno(str(bibl["idno"]), type="archival"))
+    if bibl.get("url"):
+        el.append(E.ref(bibl["url"], target=bibl["url"]))
+    if bibl.get("note"):
+        el.append(E.note(bibl["note"]))
+    return el
+
+
+def tei_header(rec: HeaderRecord) -> etree._Element:
+    title_stmt = E.titleStmt(E.title(rec.title, type="main"))
+    if rec.title_original:
+        title_stmt.append(E.title(rec.title_original, type="original"))
+    for name in rec.authors:
+        title_stmt.append(E.author(name))
+
+    licence = E.licence(rec.licence)
+    if rec.licence_url:
+        licence.set("target", rec.licence_url)
+    publication = E.publicationStmt(
+        E.publisher("Primary-source library (digital edition)"),
+        E.idno(rec.doc_id, type="doc_id"),
+        E.availability(licence, status=AVAILABILITY[rec.rights]),
+    )
+    publication[-1].set("n", rec.rights)
+
+    holding = (
+        "The full text is held."
+        if rec.holding == "full"
+        else "Only the short passages quoted in the essay are held, as quotations with their "
+        "locators; the work itself is not reproduced."
+    )
+    provenance = E.note(rec.provenance, type="provenance")
+    for name, digest in rec.inputs:
+        provenance.append(E.idno(digest, type="sha256", n=name))
+    notes = E.notesStmt(E.note(holding, type="holding", n=rec.holding), provenance)
+
+    languages = E.langUsage(
+        E.language(LANGUAGES.get(rec.text_language, rec.text_language), ident=rec.text_language,
+                   usage="100")
+    )
+    if rec.language != rec.text_language:
+        languages.append(
+            E.language(LANGUAGES.get(rec.language, rec.language) + " (original)",
+                       ident=rec.language, usage="0")
+        )
+    profile = E.profileDesc(
+        E.creation(E.date(rec.date, when=rec.date)),
+        languages,
+        E.textClass(E.keywords(E.term(rec.type, type="doctype"))),
+    )
+    return E.teiHeader(
+        E.fileDesc(
+            title_stmt,
+            publication,
+            notes,
+            E.sourceDesc(bibl_element(rec.bibl, f"{rec.doc_id}-bibl")),
+        ),
+        profile,
+    )
+
+
+def tei_document(rec: HeaderRecord, body: etree._Element) -> etree._Element:
+    """A whole TEI document: header plus ``text/body``."""
+    text = E.text(body)
+    text.set(XML_LANG, rec.text_language)
+    root = E.TEI(tei_header(rec), text)
+    root.set(XML_ID, rec.doc_id)
+    root.set(XML_LANG, rec.text_language)
+    return root

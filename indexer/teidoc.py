@@ -1,0 +1,192 @@
+"""TEI → documents, passages and notes: the one reading of the store.
+
+Both the index build and the reader use this module, so what is searched is what is shown.
+A *passage* is the outermost citable block with an ``xml:id`` (paragraph, quotation excerpt,
+epigraph, figure, editorial note) plus the document's bibliographic record; footnote ``note``
+elements are not part of a passage's text but records of their own, with their targets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .tei import NS, XML_ID, local, text_of
+from .xmlsafe import parse_file
+
+PASSAGE_TAGS = frozenset({"p", "ab", "cit", "epigraph", "figure", "lg", "sp", "table", "list"})
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+@dataclass
+class Passage:
+    id: str | None
+    kind: str
+    text: str
+    element: etree._Element = field(repr=False)
+
+
+@dataclass
+class Note:
+    """A footnote: where it stands, what it says, where it points."""
+
+    n: str
+    id: str | None
+    passage_id: str | None
+    status: str  # inferred | confirmed | "" (not stated)
+    cert: str
+    text: str
+    targets: list[tuple[str, str]]
+    element: etree._Element = field(repr=False)
+
+
+@dataclass
+class Document:
+    doc_id: str
+    path: Path
+    title: str
+    title_original: str
+    authors: list[str]
+    date: str
+    type: str
+    language: str
+    rights: str
+    availability: str
+    licence: str
+    licence_url: str
+    provenance: str
+    holding: str
+    inputs: list[tuple[str, str]]
+    root: etree._Element = field(repr=False)
+    passages: list[Passage] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+
+    @property
+    def year(self) -> int | None:
+        m = _DATE.match(self.date)
+        return int(m.group(1)) if m else None
+
+    @property
+    def author(self) -> str:
+        return "; ".join(self.authors)
+
+    @property
+    def body(self) -> etree._Element | None:
+        return self.root.find("tei:text/tei:body", NS)
+
+    @property
+    def record(self) -> etree._Element | None:
+        return self.root.find("tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:bibl", NS)
+
+    def passage(self, passage_id: str) -> Passage | None:
+        return next((p for p in self.passages if p.id == passage_id), None)
+
+
+def parse_target(target: str, base: str) -> tuple[str, str] | None:
+    """``other.xml#p3`` → (``other``, ``p3``); ``#p3`` → (``base``, ``p3``); else None."""
+    m = re.match(r"^(?:(?P<doc>[^#/\s]+)\.xml)?#(?P<id>[^\s#]+)$", target)
+    if not m:
+        return None
+    return (m["doc"] or base, m["id"])
+
+
+def _first(root: etree._Element, *paths: str) -> etree._Element | None:
+    for path in paths:
+        found = root.find(path, NS)
+        if found is not None:
+            return found
+    return None
+
+
+def _text(el: etree._Element | None) -> str:
+    return text_of(el, frozenset()) if el is not None else ""
+
+
+def _passages(body: etree._Element) -> list[Passage]:
+    found: list[Passage] = []
+
+    def walk(el: etree._Element) -> None:
+        for child in el:
+            name = local(child)
+            if name in PASSAGE_TAGS or (name == "note" and child.get("type") == "editorial"):
+                kind = "editorial" if name == "note" else name
+                found.append(Passage(child.get(XML_ID), kind, text_of(child), child))
+            elif name and name not in ("note",):
+                walk(child)
+
+    walk(body)
+    return found
+
+
+def _containing_passage(el: etree._Element) -> str | None:
+    for anc in el.iterancestors():
+        if local(anc) in PASSAGE_TAGS and anc.get(XML_ID):
+            return anc.get(XML_ID)
+    return None
+
+
+def read_document(path: Path) -> Document:
+    """Read a stored TEI file; raises ``XMLInputError`` for XML that cannot be accepted."""
+    root = parse_file(path).getroot()
+    doc_id = root.get(XML_ID) or Path(path).stem
+    header = "tei:teiHeader/tei:fileDesc/"
+    title = _first(root, header + "tei:titleStmt/tei:title[@type='main']",
+                   header + "tei:titleStmt/tei:title[@type='complete']",
+                   header + "tei:titleStmt/tei:title")
+    date_el = _first(root, "tei:teiHeader/tei:profileDesc/tei:creation/tei:date",
+                     header + "tei:publicationStmt/tei:date", header + "tei:sourceDesc//tei:date")
+    date = ""
+    if date_el is not None:
+        date = date_el.get("when") or date_el.get("from") or _text(date_el)
+    lang_el = root.find("tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language", NS)
+    availability = root.find(header + "tei:publicationStmt/tei:availability", NS)
+    licence = availability.find("tei:licence", NS) if availability is not None else None
+    holding = root.find(header + "tei:notesStmt/tei:note[@type='holding']", NS)
+    provenance = root.find(header + "tei:notesStmt/tei:note[@type='provenance']", NS)
+    doctype = root.find("tei:teiHeader/tei:profileDesc/tei:textClass//tei:term[@type='doctype']", NS)
+
+    doc = Document(
+        doc_id=doc_id,
+        path=Path(path),
+        title=_text(title) or doc_id,
+        title_original=_text(root.find(header + "tei:titleStmt/tei:title[@type='original']", NS)),
+        authors=[_text(a) for a in root.findall(header + "tei:titleStmt/tei:author", NS)],
+        date=date,
+        type=_text(doctype) or "document",
+        language=(lang_el.get("ident") if lang_el is not None else None)
+        or root.get("{http://www.w3.org/XML/1998/namespace}lang", ""),
+        rights=availability.get("n", "") if availability is not None else "",
+        availability=availability.get("status", "") if availability is not None else "",
+        licence=_text(licence) or _text(availability),
+        licence_url=licence.get("target", "") if licence is not None else "",
+        provenance=text_of(provenance, frozenset({"idno"})) if provenance is not None else "",
+        holding=holding.get("n", "full") if holding is not None else "full",
+        inputs=[(i.get("n", ""), _text(i)) for i in provenance.findall("tei:idno", NS)]
+        if provenance is not None else [],
+        root=root,
+    )
+    record = doc.record
+    if record is not None and record.get(XML_ID):
+        doc.passages.append(Passage(record.get(XML_ID), "bibl", _text(record), record))
+    body = doc.body
+    if body is not None:
+        doc.passages.extend(_passages(body))
+        for el in body.iter("{http://www.tei-c.org/ns/1.0}note"):
+            if el.get("type") != "footnote":
+                continue
+            targets = []
+            for ref in el.iter("{http://www.tei-c.org/ns/1.0}ref", "{http://www.tei-c.org/ns/1.0}ptr"):
+                for target in (ref.get("target") or "").split():
+                    parsed = parse_target(target, doc_id)
+                    if parsed:
+                        targets.append(parsed)
+            doc.notes.append(Note(
+                n=el.get("n", ""), id=el.get(XML_ID), passage_id=_containing_passage(el),
+                status=el.get("subtype", ""), cert=el.get("cert", ""),
+                text=_text(el.find("tei:bibl", NS)) or text_of(el, frozenset()),
+                targets=targets, element=el,
+            ))
+    return doc

@@ -1,0 +1,60 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+from flask import Flask
+from werkzeug.routing import BaseConverter
+
+from indexer.index import build_index, index_is_current
+from indexer.paths import Paths
+
+from .blueprint import blueprint
+from .documents import DocumentStore
+from .searcher import Searcher
+
+
+class DocIdConverter(BaseConverter):
+    """Document ids: lower-case letters, digits and hyphens (so ``.xml`` stays a suffix)."""
+
+    regex = r"[a-z0-9][a-z0-9-]*"
+
+
+class Library:
+    """What the views need: the store, the searcher over the index, and the paths."""
+
+    def __init__(self, paths: Paths):
+        self.paths = paths
+        self.store = DocumentStore(paths.sources)
+        self.searcher = Searcher(paths.index)
+
+
+def ensure_index(paths: Paths) -> bool:
+    """Build the index when it is missing or older than the store; True if it was built."""
+    if index_is_current(paths.sources, paths.index):
+        return False
+    build_index(paths.sources, paths.index)
+    return True
+
+
+def create_app(paths: Paths | None = None) -> Flask:
+    paths = paths or Paths.from_env()
+    ensure_index(paths)
+    app = Flask(__name__)
+    app.url_map.converters["docid"] = DocIdConverter
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    app.extensions["library"] = Library(paths)
+    app.register_blueprint(blueprint)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

@@ -1,0 +1,33 @@
+"""Registers the routes (declared as data in ``views.routes``) and the error pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+
+from .views.routes import ROUTES
+
+blueprint = Blueprint("library", __name__, template_folder="templates", static_folder="static",
+                      static_url_path="/static")
+
+for rule, endpoint, view in ROUTES:
+    blueprint.add_url_rule(rule, endpoint, view, methods=["GET"])
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+@blueprint.app_errorhandler(404)
+def not_found(error):
+    if _wants_json():
+        return jsonify(error="not found", path=request.path), 404
+    return render_template("error.html", status=404, title="Not found",
+                           message=f"There is no page at {request.path}."), 404
+
+
+@blueprint.app_errorhandler(405)
+def method_not_allowed(error):
+    if _wants_json():
+        return jsonify(error="method not allowed"), 405
+    return render_template("error.html", status=405, title="Method not allowed",
+                           message="This address only answers GET."), 405

@@ -1,0 +1,51 @@
+"""Read access to the TEI store for the reader: documents by id, parsed once and kept while the
+file is unchanged."""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+from indexer.store import doc_path, document_paths
+from indexer.teidoc import Document, read_document
+
+DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_TYPE_ORDER = {"essay": 0}
+
+
+class DocumentStore:
+    def __init__(self, sources: Path):
+        self.sources = Path(sources)
+        self._cache: dict[str, tuple[float, Document]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, doc_id: str) -> Document | None:
+        """The document ``doc_id``, or None when there is no such document."""
+        if not DOC_ID.match(doc_id):
+            return None
+        path = doc_path(self.sources, doc_id)
+        try:
+            mtime = path.stat().st_mtime
+        except FileNotFoundError:
+            return None
+        with self._lock:
+            cached = self._cache.get(doc_id)
+            if cached and cached[0] == mtime:
+                return cached[1]
+        doc = read_document(path)
+        with self._lock:
+            self._cache[doc_id] = (mtime, doc)
+        return doc
+
+    def raw(self, doc_id: str) -> bytes | None:
+        """The stored TEI bytes, exactly as stored."""
+        if not DOC_ID.match(doc_id):
+            return None
+        path = doc_path(self.sources, doc_id)
+        return path.read_bytes() if path.is_file() else None
+
+    def all(self) -> list[Document]:
+        """Every document: essays first, then by date and title."""
+        docs = [d for d in (self.get(p.stem) for p in document_paths(self.sources)) if d]
+        return sorted(docs, key=lambda d: (_TYPE_ORDER.get(d.type, 1), d.date, d.title))

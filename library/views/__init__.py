@@ -1,0 +1,1 @@
+"""Views: ``pages`` for readers (HTML), ``api`` for programs (JSON), ``routes`` lists both."""

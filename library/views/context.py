@@ -1,0 +1,45 @@
+"""Shared by pages and api: the library of the running app, request arguments, citations."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import abort, current_app, request
+
+from indexer.teidoc import Document
+
+from ..render import CitedBy
+
+if TYPE_CHECKING:
+    from ..app import Library
+
+
+def lib() -> Library:
+    return current_app.extensions["library"]
+
+
+def document_or_404(doc_id: str) -> Document:
+    doc = lib().store.get(doc_id)
+    if doc is None:
+        abort(404)
+    return doc
+
+
+def int_arg(name: str, default: int, lo: int, hi: int) -> int:
+    """An integer query argument, clamped to [lo, hi]; junk falls back to ``default``."""
+    try:
+        return max(lo, min(hi, int(request.args.get(name, default))))
+    except ValueError:
+        return default
+
+
+def cited_by(doc_id: str) -> dict[str, list[CitedBy]]:
+    """For each passage of ``doc_id``, the footnotes elsewhere that cite it."""
+    found: dict[str, list[CitedBy]] = {}
+    for c in lib().searcher.citations_to(doc_id):
+        source = lib().store.get(c.source_doc)
+        title = source.title if source else c.source_doc
+        who = source.authors[0].split()[-1] + ", " if source and source.authors else ""
+        label = f"{who}“{title}”, footnote {c.n}"
+        found.setdefault(c.target_passage, []).append(CitedBy(c.marker_url, label, c.status))
+    return found

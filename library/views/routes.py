@@ -1,0 +1,16 @@
+"""Every URL of the library, declared as data: (rule, endpoint, view)."""
+
+from __future__ import annotations
+
+from . import api, pages
+
+ROUTES = [
+    ("/", "home", pages.home),
+    ("/search", "search", pages.search),
+    ("/doc/<docid:doc_id>", "document", pages.document),
+    ("/doc/<docid:doc_id>.xml", "document_xml", pages.document_xml),
+    ("/api/docs", "api_docs", api.docs),
+    ("/api/doc/<docid:doc_id>", "api_doc", api.doc),
+    ("/api/doc/<docid:doc_id>/notes", "api_notes", api.notes),
+    ("/api/search", "api_search", api.search),
+]
