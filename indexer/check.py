@@ -42,11 +42,13 @@ def check_store(sources: Path) -> tuple[list[Document], list[str]]:
         for passage in doc.passages:
             if not passage.id:
                 line = passage.element.sourceline
-                faults.append(f"{where}:{line}: <{passage.kind}> has no xml:id, so it cannot be cited")
+                faults.append(
+                    f"{where}:{line}: <{passage.kind}> has no xml:id, so it cannot be cited")
         if not doc.licence:
             faults.append(f"{where}: the header states no licence (publicationStmt/availability)")
         if not doc.provenance:
-            faults.append(f"{where}: the header states no provenance (notesStmt/note[@type='provenance'])")
+            faults.append(
+                f"{where}: the header states no provenance (notesStmt/note[@type='provenance'])")
     for doc in docs:
         for note in doc.notes:
             line = note.element.sourceline

@@ -25,7 +25,7 @@ def lines(text: str) -> list[str]:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of ``text``; a full stop after a known abbreviation or an initial does not end one."""
+    """Sentences of ``text``; a full stop after an abbreviation or an initial ends none."""
     sentences: list[str] = []
     start = 0
     for m in _SENTENCE_END.finditer(text):

@@ -145,6 +145,7 @@ class EssayBuilder:
         ref[-1].tail = f" ({work.date[:4]})"
         bibl = E.bibl(ref)
         if fn.locator:
+            ref.tail = ", "
             bibl.append(E.citedRange(fn.locator))
         note.append(bibl)
         if fn.basis:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from .tei import NS, XML_ID, local, text_of
+from .tei import NS, TEI_NS, XML_ID, XML_LANG, local, text_of
 from .xmlsafe import parse_file
 
 PASSAGE_TAGS = frozenset({"p", "ab", "cit", "epigraph", "figure", "lg", "sp", "table", "list"})
@@ -113,7 +113,10 @@ def _passages(body: etree._Element) -> list[Passage]:
             name = local(child)
             if name in PASSAGE_TAGS or (name == "note" and child.get("type") == "editorial"):
                 kind = "editorial" if name == "note" else name
-                found.append(Passage(child.get(XML_ID), kind, text_of(child), child))
+                # an excerpt's text is its quotation; the locator and notes are apparatus
+                quote = child.find("tei:quote", NS) if name == "cit" else None
+                text = text_of(quote if quote is not None else child)
+                found.append(Passage(child.get(XML_ID), kind, text, child))
             elif name and name not in ("note",):
                 walk(child)
 
@@ -146,7 +149,8 @@ def read_document(path: Path) -> Document:
     licence = availability.find("tei:licence", NS) if availability is not None else None
     holding = root.find(header + "tei:notesStmt/tei:note[@type='holding']", NS)
     provenance = root.find(header + "tei:notesStmt/tei:note[@type='provenance']", NS)
-    doctype = root.find("tei:teiHeader/tei:profileDesc/tei:textClass//tei:term[@type='doctype']", NS)
+    profile = "tei:teiHeader/tei:profileDesc/"
+    doctype = root.find(profile + "tei:textClass//tei:term[@type='doctype']", NS)
 
     doc = Document(
         doc_id=doc_id,
@@ -157,7 +161,7 @@ def read_document(path: Path) -> Document:
         date=date,
         type=_text(doctype) or "document",
         language=(lang_el.get("ident") if lang_el is not None else None)
-        or root.get("{http://www.w3.org/XML/1998/namespace}lang", ""),
+        or root.get(XML_LANG, ""),
         rights=availability.get("n", "") if availability is not None else "",
         availability=availability.get("status", "") if availability is not None else "",
         licence=_text(licence) or _text(availability),
@@ -170,15 +174,17 @@ def read_document(path: Path) -> Document:
     )
     record = doc.record
     if record is not None and record.get(XML_ID):
-        doc.passages.append(Passage(record.get(XML_ID), "bibl", _text(record), record))
+        fields = (_text(child) for child in record if isinstance(child.tag, str))
+        text = ". ".join(f.rstrip(".") for f in fields if f) + "."
+        doc.passages.append(Passage(record.get(XML_ID), "bibl", text, record))
     body = doc.body
     if body is not None:
         doc.passages.extend(_passages(body))
-        for el in body.iter("{http://www.tei-c.org/ns/1.0}note"):
+        for el in body.iter(f"{{{TEI_NS}}}note"):
             if el.get("type") != "footnote":
                 continue
             targets = []
-            for ref in el.iter("{http://www.tei-c.org/ns/1.0}ref", "{http://www.tei-c.org/ns/1.0}ptr"):
+            for ref in el.iter(f"{{{TEI_NS}}}ref", f"{{{TEI_NS}}}ptr"):
                 for target in (ref.get("target") or "").split():
                     parsed = parse_target(target, doc_id)
                     if parsed:

@@ -43,7 +43,7 @@ def read_text(work: Work, seeds_dir: Path) -> tuple[list[str], tuple[str, str]]:
 
 
 def build_work(work: Work, seeds_dir: Path, record_digest: tuple[str, str]) -> etree._Element:
-    """The TEI document of ``work``; ``record_digest`` is (name, sha256) of the curated record file."""
+    """The TEI document of ``work``; ``record_digest``: (name, sha256) of the curated record."""
     body = E.body()
     inputs = [record_digest]
     if work.editorial_notes:

@@ -261,7 +261,9 @@ class Renderer:
             inner = Markup('<span class="editorial" role="note">{}</span>').format(
                 self.children(el))
             if el.getparent() is not None and local(el.getparent()) == "div":
-                return self._wrap_passage(el, Markup('<p>{}</p>').format(inner), "editorial")
+                inner = Markup('<span class="editorial" role="note"><strong>Editor’s note.</strong>'
+                               ' {}</span>').format(self.children(el))
+                return self._wrap_passage(el, Markup("<p>{}</p>").format(inner), "editorial")
             return inner
         return Markup('<span class="tei-note" role="note">[{}]</span>').format(self.children(el))
 

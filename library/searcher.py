@@ -15,6 +15,8 @@ from whoosh.query import Term
 from indexer.index import CITATIONS, PASSAGES
 
 SEARCH_FIELDS = ["text", "title", "author"]
+KIND_LABELS = {"cit": "quoted excerpt", "bibl": "bibliographic record",
+               "editorial": "editor's note", "epigraph": "epigraph", "figure": "caption"}
 # Typographic quotation marks a reader may paste are read as plain double quotes.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
 
@@ -61,8 +63,13 @@ class Hit:
     author: str
     date: str
     type: str
+    kind: str  # p, cit (quoted excerpt), bibl (record), editorial, …
     snippet: str  # HTML: escaped text, matches in <mark>
     score: float
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, "")
 
     @property
     def url(self) -> str:
@@ -143,7 +150,7 @@ class Searcher:
                     snippet = html.escape(text[:240] + ("…" if len(text) > 240 else ""),
                                           quote=False)
                 hits.append(Hit(hit["doc_id"], hit["passage_id"], hit["title"], hit["author"],
-                                hit["date"], hit["type"], snippet, hit.score))
+                                hit["date"], hit["type"], hit["kind"], snippet, hit.score))
             total = len(results.results)
             pages = max(1, -(-total // limit))
         return Results(q, total, page, pages, limit, hits)

@@ -1,0 +1,81 @@
+"""The index built from the store: one entry per passage, citations, searches, safe rebuilds."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh import index as whoosh_index
+
+from indexer.index import PASSAGES, BuildError, build_index, index_is_current
+from indexer.store import document_paths
+from library.searcher import QueryError, Searcher, check_syntax
+
+from .conftest import ESSAY
+
+
+def test_one_entry_per_passage_with_document_metadata(repo_paths):
+    ix = whoosh_index.open_dir(repo_paths.index, indexname=PASSAGES)
+    with ix.searcher() as s:
+        stored = list(s.all_stored_fields())
+    assert len({f["passage_id"] for f in stored}) == len(stored) > 300
+    assert {f["doc_id"] for f in stored} == {p.stem for p in document_paths(repo_paths.sources)}
+    gottwald = next(f for f in stored if f["passage_id"] == "stalin-1950-08-27-gottwald-q1")
+    assert gottwald["date"] == "1950-08-27" and gottwald["year"] == 1950
+    assert gottwald["type"] == "letter" and gottwald["rights"] == "copyright"
+    assert "Stalin" in gottwald["author"] and gottwald["licence"]
+
+
+def test_searching_gottwald_finds_the_cited_work(repo_paths):
+    results = Searcher(repo_paths.index).search("Gottwald")
+    docs = [h.doc_id for h in results.hits]
+    assert "stalin-1950-08-27-gottwald" in docs
+    assert any("<mark>Gottwald</mark>" in h.snippet for h in results.hits)
+    q1 = next(h for h in results.hits if h.doc_id == "stalin-1950-08-27-gottwald")
+    assert q1.url.startswith("/doc/stalin-1950-08-27-gottwald#stalin-1950-08-27-gottwald-")
+
+
+def test_phrase_boolean_and_paging(repo_paths):
+    s = Searcher(repo_paths.index)
+    phrase = s.search('"blind kittens"')
+    found = [h.passage_id for h in phrase.hits]
+    assert "malyshev-1952-12-01-diary-q1" in found and f"{ESSAY}-p8" in found
+    assert all("kitten" in h.snippet for h in phrase.hits)
+    both = s.search("Stalin AND Gottwald")
+    assert both.total >= 1 and all("stalin" in (h.snippet + h.title).lower() for h in both.hits)
+    page1, page2 = s.search("war", limit=5), s.search("war", page=2, limit=5)
+    assert page1.total == page2.total > 10
+    assert not {h.passage_id for h in page1.hits} & {h.passage_id for h in page2.hits}
+
+
+def test_citations_both_directions(repo_paths):
+    s = Searcher(repo_paths.index)
+    out = s.citations_from(ESSAY)
+    assert [c.n for c in out] == [str(i) for i in range(1, 18)]
+    back = s.citations_to("beria-1999-mon-pere")
+    assert sorted(int(c.n) for c in back) == [7, 8, 16]
+    assert back[0].marker_url.startswith(f"/doc/{ESSAY}#{ESSAY}-fn")
+
+
+@pytest.mark.parametrize("query, fragment", [
+    ('"blind kittens', "phrase opened at character 1 is never closed"),
+    ("(Stalin OR Beria", "'(' at character 1 is never closed"),
+    ("Stalin) OR Beria", "unexpected ')' at character 7"),
+    ("   ", "the query is empty"),
+])
+def test_malformed_queries_say_what_is_wrong(repo_paths, query, fragment):
+    with pytest.raises(QueryError, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+        Searcher(repo_paths.index).search(query)
+
+
+def test_parentheses_inside_a_phrase_are_text():
+    check_syntax('"my father (Beria" AND war')  # no error
+
+
+def test_failed_build_leaves_the_previous_index(scratch):
+    first = build_index(scratch.sources, scratch.index)
+    assert index_is_current(scratch.sources, scratch.index)
+    (scratch.sources / "zz-bad.xml").write_bytes(b"<TEI><oops></TEI>")
+    with pytest.raises(BuildError, match=r"zz-bad.xml:1:\d+: not well-formed"):
+        build_index(scratch.sources, scratch.index)
+    ix = whoosh_index.open_dir(scratch.index, indexname=PASSAGES)
+    assert ix.doc_count() == first.passages
+    assert not index_is_current(scratch.sources, scratch.index)
