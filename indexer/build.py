@@ -9,6 +9,7 @@ from .bibliography import load_essay, load_footnotes, load_works
 from .essay import build_essay
 from .index import BuildReport, build_index
 from .paths import Paths
+from .persons import REGISTER_ID, Register
 from .store import write_document
 from .tei import serialize
 from .works import build_work
@@ -42,6 +43,10 @@ def build_sources(paths: Paths) -> SeedReport:
     }
     for work in works.values():
         documents[work.id] = serialize(build_work(work, seeds, works_digest))
+    register = seeds / f"{REGISTER_ID}.xml"
+    if register.exists():
+        Register.load(register)  # a malformed or hostile register stops the build here
+        documents[REGISTER_ID] = register.read_bytes()
     written = sum(write_document(paths.sources, doc_id, data) for doc_id, data in documents.items())
     return SeedReport(len(documents), written, len(footnotes))
 

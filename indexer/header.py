@@ -37,6 +37,7 @@ class HeaderRecord:
     title_original: str = ""
     licence_url: str = ""
     inputs: list[tuple[str, str]] = field(default_factory=list)  # (file name, sha256)
+    collection: str = "The essay and its sources"
 
 
 def bibl_element(bibl: dict, xml_id: str) -> etree._Element:
@@ -110,7 +111,8 @@ def tei_header(rec: HeaderRecord) -> etree._Element:
     profile = E.profileDesc(
         E.creation(E.date(rec.date, when=rec.date)),
         languages,
-        E.textClass(E.keywords(E.term(rec.type, type="doctype"))),
+        E.textClass(E.keywords(E.term(rec.type, type="doctype"),
+                               E.term(rec.collection, type="collection"))),
     )
     return E.teiHeader(
         E.fileDesc(

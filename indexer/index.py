@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.analysis import StemmingAnalyzer
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
+from .analysis import capitalised_words, exact_analyzer, text_analyzer
+from .persons import REGISTER_ID, Register
 from .store import document_paths, newest_mtime
 from .teidoc import Document, read_document
 from .xmlsafe import XMLInputError
@@ -27,21 +28,26 @@ CITATIONS = "citations"
 STAMP = "BUILT.json"
 
 
-def passage_schema() -> Schema:
+def passage_schema(names: set[str] | frozenset[str] = frozenset()) -> Schema:
+    """One entry per passage. ``names``: folded words never to stem (see ``analysis``)."""
     return Schema(
         passage_id=ID(stored=True, unique=True),
-        doc_id=ID(stored=True),
+        doc_id=ID(stored=True, sortable=True),
         kind=ID(stored=True),
         position=NUMERIC(stored=True, sortable=True),
-        title=TEXT(stored=True, field_boost=2.0),
-        author=TEXT(stored=True),
+        title=TEXT(stored=True, analyzer=exact_analyzer(), field_boost=2.0),
+        author=TEXT(stored=True, analyzer=exact_analyzer()),
+        authors=KEYWORD(stored=True, commas=True),
         date=ID(stored=True, sortable=True),
-        year=NUMERIC(stored=True),
-        type=ID(stored=True),
-        language=ID(stored=True),
+        year=NUMERIC(stored=True, sortable=True),
+        type=ID(stored=True, sortable=True),
+        language=ID(stored=True, sortable=True),
+        collection=ID(stored=True, sortable=True),
         rights=ID(stored=True),
         licence=STORED(),
-        text=TEXT(stored=True, analyzer=StemmingAnalyzer()),
+        persons=KEYWORD(stored=True, commas=True),
+        text=TEXT(stored=True, analyzer=text_analyzer(names)),
+        text_exact=TEXT(analyzer=exact_analyzer(), phrase=True),
     )
 
 
@@ -72,18 +78,21 @@ class BuildReport:
     seconds: float
 
 
-def passage_records(doc: Document):
+def passage_records(doc: Document, register: Register):
     """Index entries for the passages of ``doc`` (passages without an id cannot be linked to,
     so they are not indexed; ``library check`` reports them)."""
+    year = doc.year if doc.year is not None else 0
     for position, passage in enumerate(doc.passages):
         if not passage.id or not passage.text:
             continue
         yield {
             "passage_id": passage.id, "doc_id": doc.doc_id, "kind": passage.kind,
-            "position": position, "title": doc.title, "author": doc.author, "date": doc.date,
-            "year": doc.year if doc.year is not None else 0, "type": doc.type,
-            "language": doc.language, "rights": doc.rights, "licence": doc.licence,
-            "text": passage.text,
+            "position": position, "title": doc.title, "author": doc.author,
+            "authors": ",".join(a.replace(",", " ") for a in doc.authors), "date": doc.date,
+            "year": year, "type": doc.type, "language": doc.language,
+            "collection": doc.collection, "rights": doc.rights, "licence": doc.licence,
+            "persons": ",".join(register.persons_in(passage.text)),
+            "text": passage.text, "text_exact": passage.text,
         }
 
 
@@ -115,17 +124,20 @@ def build_index(sources: Path, index_dir: Path) -> BuildReport:
     """Index every document of ``sources`` into ``index_dir`` (replaced only on success)."""
     started = time.perf_counter()
     docs = read_store(sources)
+    register = Register.load(sources / f"{REGISTER_ID}.xml")
+    names = register.name_words() | capitalised_words(
+        p.text for d in docs for p in d.passages if p.kind != "bibl")
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     building = index_dir.with_name(index_dir.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir()
-    passages = whoosh_index.create_in(building, passage_schema(), indexname=PASSAGES)
+    passages = whoosh_index.create_in(building, passage_schema(names), indexname=PASSAGES)
     citations = whoosh_index.create_in(building, citation_schema(), indexname=CITATIONS)
     n_passages = n_citations = n_notes = 0
     pw = passages.writer(limitmb=256)
     cw = citations.writer()
     for doc in docs:
-        for record in passage_records(doc):
+        for record in passage_records(doc, register):
             pw.add_document(**record)
             n_passages += 1
         for record in citation_records(doc):

@@ -60,6 +60,7 @@ class Document:
     provenance: str
     holding: str
     inputs: list[tuple[str, str]]
+    collection: str
     root: etree._Element = field(repr=False)
     passages: list[Passage] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -170,6 +171,8 @@ def read_document(path: Path) -> Document:
         holding=holding.get("n", "full") if holding is not None else "full",
         inputs=[(i.get("n", ""), _text(i)) for i in provenance.findall("tei:idno", NS)]
         if provenance is not None else [],
+        collection=_text(root.find(profile + "tei:textClass//tei:term[@type='collection']", NS))
+        or "Unsorted",
         root=root,
     )
     record = doc.record

@@ -25,7 +25,7 @@ class Library:
     def __init__(self, paths: Paths):
         self.paths = paths
         self.store = DocumentStore(paths.sources)
-        self.searcher = Searcher(paths.index)
+        self.searcher = Searcher.for_store(paths.index, paths.sources)
 
 
 def ensure_index(paths: Paths) -> bool:

@@ -5,12 +5,17 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, render_template, request
 
 from .views.routes import ROUTES
+from .views.urls import TEMPLATE_GLOBALS, TEMPLATE_TESTS
 
 blueprint = Blueprint("library", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static")
 
 for rule, endpoint, view in ROUTES:
     blueprint.add_url_rule(rule, endpoint, view, methods=["GET"])
+for name, fn in TEMPLATE_GLOBALS.items():
+    blueprint.add_app_template_global(fn, name)
+for name, fn in TEMPLATE_TESTS.items():
+    blueprint.add_app_template_test(fn, name)
 
 
 def _wants_json() -> bool:

@@ -43,29 +43,49 @@ def _serve(args: argparse.Namespace, paths: Paths) -> int:
 
 def _search(args: argparse.Namespace, paths: Paths) -> int:
     from library.app import ensure_index
-    from library.searcher import QueryError, Searcher
+    from library.searcher import QueryError, Searcher, SearchRequest
+    from library.views.api import search_json
 
     ensure_index(paths)
+    filters: dict[str, list[str]] = {}
+    for item in args.filter:
+        key, sep, value = item.partition("=")
+        if not sep:
+            print(f"library search: --filter takes KEY=VALUE, not {item!r}", file=sys.stderr)
+            return 2
+        filters.setdefault(key, []).append(value)
+    req = SearchRequest(q=args.query, filters=filters, sort=args.sort, page=args.page,
+                        per_page=args.limit, within=args.within)
     try:
-        results = Searcher(paths.index).search(args.query, limit=args.limit)
+        r = Searcher.for_store(paths.index, paths.sources).search(req)
     except QueryError as exc:
         print(f"library search: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps({
-            "query": results.query, "total": results.total,
-            "hits": [{"doc_id": h.doc_id, "passage_id": h.passage_id, "title": h.title,
-                      "author": h.author, "date": h.date, "snippet": h.snippet, "url": h.url}
-                     for h in results.hits],
-        }, ensure_ascii=False, indent=2))
+        print(json.dumps(search_json(r), ensure_ascii=False, indent=2))
         return 0
-    import html
-    import re
-
-    print(f"{results.total} passages match {results.query!r}")
-    for h in results.hits:
-        snippet = re.sub(r"</?mark>", "*", h.snippet)
-        print(f"\n{h.title} ({h.date}) — {h.url}\n  {html.unescape(snippet)}")
+    if r.corrected_from:
+        print(f"no passage matches {r.corrected_from!r}; showing results for {r.query!r}")
+    print(f"{r.total} passage{'s' if r.total != 1 else ''} in {r.documents} "
+          f"document{'s' if r.documents != 1 else ''} match {r.query!r}"
+          + (f" (page {r.page} of {r.pages})" if r.pages > 1 else ""))
+    if r.also_searched:
+        print("also searched: " + ", ".join(r.also_searched))
+    if r.did_you_mean:
+        print(f"did you mean: {r.did_you_mean}")
+    width = 50
+    for g in r.groups:
+        print(f"\n{g.title} ({g.date}) — {g.count} passage{'s' if g.count != 1 else ''} — "
+              f"/doc/{g.doc_id}")
+        for p in g.passages:
+            print(f"  {p.url}")
+            for k in p.kwic or []:
+                left = k.left[-width:]
+                print(f"    {left:>{width}} *{k.match}* {k.right[:width]}")
+            if not p.kwic:
+                print("    " + p.text[:2 * width])
+            for c in p.cited_by:
+                print(f"    cited by {c.source_doc}, footnote {c.n} ({c.status}): {c.marker_url}")
     return 0
 
 
@@ -92,7 +112,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=5000)
     q = sub.add_parser("search", help="search the index from the command line")
     q.add_argument("query")
-    q.add_argument("--limit", type=int, default=10)
+    q.add_argument("--limit", type=int, default=10, help="documents per page")
+    q.add_argument("--page", type=int, default=1)
+    q.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    q.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
+                   help="facet filter, repeatable: author, type, lang, decade, year, person, "
+                        "collection (e.g. --filter type=memoir)")
+    q.add_argument("--in", dest="within", metavar="DOC_ID", help="search inside one document")
     q.add_argument("--json", action="store_true", help="print JSON, as /api/search does")
     sub.add_parser("check", help="check every TEI file: well-formed, ids unique, links resolve")
     return p

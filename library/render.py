@@ -17,7 +17,17 @@ from markupsafe import Markup, escape
 from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 
+from .highlight import TermMatcher, mark
+
 STATUS_LABEL = {"inferred": "attribution inferred", "confirmed": "attribution confirmed"}
+
+
+@dataclass
+class Highlight:
+    """Search inside a document: the passages that matched, and how to find the words."""
+
+    passages: set[str]
+    matcher: TermMatcher
 
 
 @dataclass
@@ -56,9 +66,12 @@ def target_href(target: str, base: str) -> str | None:
 
 
 class Renderer:
-    def __init__(self, doc: Document, cited_by: dict[str, list[CitedBy]] | None = None):
+    def __init__(self, doc: Document, cited_by: dict[str, list[CitedBy]] | None = None,
+                 highlight: Highlight | None = None):
         self.doc = doc
         self.cited_by = cited_by or {}
+        self.highlight = highlight
+        self._inside_hit = 0  # > 0 while rendering inside a passage that matched the query
         self.notes: list[RenderedNote] = []
         self._handlers: dict[str, Callable[[etree._Element], Markup]] = {
             "div": self._div, "head": self._head, "p": self._passage_block,
@@ -73,17 +86,29 @@ class Renderer:
         }
 
     # -- plumbing ---------------------------------------------------------------------------
+    def text(self, s: str | None) -> Markup:
+        if not s:
+            return Markup("")
+        if self._inside_hit and self.highlight:
+            return mark(s, self.highlight.matcher.spans(s), "hit")
+        return escape(s)
+
     def children(self, el: etree._Element) -> Markup:
-        out = [escape(el.text or "")]
+        out = [self.text(el.text)]
         for child in el:
             if isinstance(child.tag, str):
                 out.append(self.element(child))
-            out.append(escape(child.tail or ""))
+            out.append(self.text(child.tail))
         return Markup("").join(out)
 
     def element(self, el: etree._Element) -> Markup:
         handler = self._handlers.get(local(el), self._span)
-        return handler(el)
+        hit = bool(self.highlight) and el.get(XML_ID) in self.highlight.passages
+        self._inside_hit += hit
+        try:
+            return handler(el)
+        finally:
+            self._inside_hit -= hit
 
     def body(self) -> Markup:
         body = self.doc.body
@@ -268,6 +293,13 @@ class Renderer:
         return Markup('<span class="tei-note" role="note">[{}]</span>').format(self.children(el))
 
     def _footnote(self, el):
+        outside, self._inside_hit = self._inside_hit, 0  # the notes list is not a hit
+        try:
+            return self._footnote_marker(el)
+        finally:
+            self._inside_hit = outside
+
+    def _footnote_marker(self, el):
         n = el.get("n", "?")
         note_id = el.get(XML_ID) or f"{self.doc.doc_id}-fn{n}"
         ref = next(iter(el.iter("{*}ref", "{*}ptr")), None)
@@ -295,9 +327,10 @@ class Renderer:
         ).format(id=note_id, href=href or f"#{note_id}", label=label, n=n)
 
 
-def render_document(doc: Document, cited_by: dict[str, list[CitedBy]] | None = None
+def render_document(doc: Document, cited_by: dict[str, list[CitedBy]] | None = None,
+                    highlight: Highlight | None = None
                     ) -> tuple[Markup, Markup, list[RenderedNote]]:
     """The record and the body of ``doc`` as HTML, and its footnotes for the notes list."""
-    renderer = Renderer(doc, cited_by)
+    renderer = Renderer(doc, cited_by, highlight)
     body = renderer.body()
     return renderer.record(), body, renderer.notes

@@ -1,89 +1,36 @@
 """Every search call goes through here, so another engine can be put behind the same interface
-without touching the views. The engine today is Whoosh, on disk, embedded."""
+without touching the views. The engine today is Whoosh, on disk, embedded.
+
+A search returns passages grouped by document (documents ordered by their best passage, or by
+date), each passage with KWIC lines and its cross-references, plus facet counts over every
+matching passage, the name variants that were also searched, and a spelling correction when
+a word matches nothing.
+"""
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
+import threading
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import highlight
+from markupsafe import Markup
 from whoosh import index as whoosh_index
-from whoosh.qparser import MultifieldParser
-from whoosh.query import Term
+from whoosh import query as wq
 
 from indexer.index import CITATIONS, PASSAGES
+from indexer.persons import REGISTER_ID, Register
 
-SEARCH_FIELDS = ["text", "title", "author"]
+from .facets import BY_KEY, FACETS, LANGUAGE_NAMES, FacetSpec, decade_label
+from .highlight import KwicLine, TermMatcher, kwic, snippet
+from .query import ParsedQuery, QueryBuilder, QueryError, lex
+
+__all__ = ["QueryError", "Searcher", "SearchRequest", "SearchResponse"]
+
+TOP_K = 400  # scored passages from which documents are ordered and best passages taken
+PASSAGES_PER_DOC = 3
 KIND_LABELS = {"cit": "quoted excerpt", "bibl": "bibliographic record",
                "editorial": "editor's note", "epigraph": "epigraph", "figure": "caption"}
-# Typographic quotation marks a reader may paste are read as plain double quotes.
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
-
-
-class QueryError(ValueError):
-    """A query the parser cannot take; ``str()`` says which character and what was expected."""
-
-    def __init__(self, message: str, position: int | None = None):
-        super().__init__(message)
-        self.position = position
-
-
-def normalise_query(q: str) -> str:
-    return " ".join(q.translate(_QUOTES).split())
-
-
-def check_syntax(q: str) -> None:
-    """Refuse unbalanced quotation marks and parentheses, naming the character at fault."""
-    depth_open: list[int] = []
-    quote_at: int | None = None
-    for i, ch in enumerate(q, start=1):
-        if ch == '"':
-            quote_at = None if quote_at is not None else i
-        elif quote_at is None and ch == "(":
-            depth_open.append(i)
-        elif quote_at is None and ch == ")":
-            if not depth_open:
-                raise QueryError(f"unexpected ')' at character {i}: no '(' is open", i)
-            depth_open.pop()
-    if quote_at is not None:
-        raise QueryError(
-            f"unbalanced quotation mark: the phrase opened at character {quote_at} is never "
-            'closed; add the closing " or remove the opening one', quote_at)
-    if depth_open:
-        raise QueryError(f"'(' at character {depth_open[-1]} is never closed; add ')'",
-                         depth_open[-1])
-
-
-@dataclass
-class Hit:
-    doc_id: str
-    passage_id: str
-    title: str
-    author: str
-    date: str
-    type: str
-    kind: str  # p, cit (quoted excerpt), bibl (record), editorial, …
-    snippet: str  # HTML: escaped text, matches in <mark>
-    score: float
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, "")
-
-    @property
-    def url(self) -> str:
-        return f"/doc/{self.doc_id}#{self.passage_id}"
-
-
-@dataclass
-class Results:
-    query: str
-    total: int
-    page: int
-    pages: int
-    limit: int
-    hits: list[Hit]
 
 
 @dataclass
@@ -109,64 +56,327 @@ class Citation:
         return f"/doc/{self.target_doc}#{self.target_passage}"
 
 
-class _MarkFormatter(highlight.Formatter):
-    """Escaped text with each match in ``<mark>``."""
+@dataclass
+class SearchRequest:
+    q: str
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet key → values
+    sort: str = "relevance"  # or "date"
+    page: int = 1
+    per_page: int = 10  # documents per page
+    within: str | None = None  # search inside one document
 
-    between = " … "
 
-    def _text(self, text: str) -> str:
-        return html.escape(text, quote=False)
+@dataclass
+class PassageHit:
+    doc_id: str
+    passage_id: str
+    kind: str
+    text: str
+    snippet: Markup
+    kwic: list[KwicLine]
+    score: float
+    cited_by: list[Citation] = field(default_factory=list)  # footnotes citing this passage
+    cites: list[Citation] = field(default_factory=list)  # what this passage's footnotes cite
 
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
+    @property
+    def url(self) -> str:
+        return f"/doc/{self.doc_id}#{self.passage_id}"
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, "")
+
+
+@dataclass
+class DocumentGroup:
+    doc_id: str
+    title: str
+    author: str
+    date: str
+    type: str
+    count: int  # matching passages in this document
+    passages: list[PassageHit]
+
+    @property
+    def url(self) -> str:
+        return f"/doc/{self.doc_id}"
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class SearchResponse:
+    query: str
+    parsed: ParsedQuery
+    total: int  # matching passages
+    documents: int  # matching documents
+    page: int
+    pages: int
+    per_page: int
+    sort: str
+    groups: list[DocumentGroup]
+    facets: dict[str, list[FacetValue]]
+    filters: dict[str, list[str]]
+    also_searched: list[str]
+    did_you_mean: str | None = None
+    corrected_from: str | None = None
+    matched_passages: list[str] = field(default_factory=list)  # with ``within``: all, in order
+    matcher: TermMatcher | None = None
+    ranked: list[str] = field(default_factory=list)  # passage ids by score, before grouping
+
+    @property
+    def hits(self) -> list[PassageHit]:
+        return [p for g in self.groups for p in g.passages]
+
+
+class _Snapshot:
+    """Per index generation: column values by document number, and the citation links."""
+
+    def __init__(self, searcher, citations_ix, generation: int):
+        reader = searcher.reader()
+        self.generation = generation
+        self.columns = {name: list(reader.column_reader(name, translate=True))
+                        for name in ("doc_id", "type", "language", "collection", "year", "date")}
+        self.columns["decade"] = [y // 10 * 10 if y else 0 for y in self.columns["year"]]
+        n = reader.doc_count_all()
+        self.multi: dict[str, list[tuple[str, ...]]] = {}
+        for name in ("authors", "persons"):
+            lists: list[list[str]] = [[] for _ in range(n)]
+            for term in reader.lexicon(name):
+                value = term.decode("utf-8")
+                for docnum in reader.postings(name, term).all_ids():
+                    lists[docnum].append(value)
+            self.multi[name] = [tuple(v) for v in lists]
+        self.cited_by: dict[str, list[Citation]] = defaultdict(list)
+        self.cites: dict[str, list[Citation]] = defaultdict(list)
+        self.to_doc: dict[str, list[Citation]] = defaultdict(list)
+        self.from_doc: dict[str, list[Citation]] = defaultdict(list)
+        with citations_ix.searcher() as cs:
+            for fields in cs.all_stored_fields():
+                c = Citation(**fields)
+                self.cited_by[c.target_passage].append(c)
+                self.cites[c.source_passage].append(c)
+                self.to_doc[c.target_doc].append(c)
+                self.from_doc[c.source_doc].append(c)
+        for table in (self.cited_by, self.cites, self.to_doc, self.from_doc):
+            for items in table.values():
+                items.sort(key=lambda c: (c.source_doc, _num(c.n), c.target_passage))
+
+    def values(self, spec: FacetSpec, docnum: int) -> tuple:
+        if spec.multi:
+            return self.multi[spec.field][docnum]
+        return (self.columns[spec.field][docnum],)
 
 
 class Searcher:
-    """Read-only access to the index of ``index_dir``."""
+    """Read-only access to the index of ``index_dir`` (thread-safe: one Whoosh searcher per
+    thread, shared per-generation caches)."""
 
-    def __init__(self, index_dir: Path):
+    def __init__(self, index_dir: Path, register: Register | None = None):
         self.index_dir = Path(index_dir)
         self._passages = whoosh_index.open_dir(self.index_dir, indexname=PASSAGES)
         self._citations = whoosh_index.open_dir(self.index_dir, indexname=CITATIONS)
+        self.register = register if register is not None else Register([])
+        self.builder = QueryBuilder(self._passages.schema, self.register)
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._snapshot: _Snapshot | None = None
 
-    def search(self, q: str, page: int = 1, limit: int = 10) -> Results:
-        q = normalise_query(q)
-        if not q:
-            raise QueryError("the query is empty: type a word, a name or a \"phrase\"")
-        check_syntax(q)
-        limit = max(1, min(limit, 100))
-        page = max(1, page)
-        parser = MultifieldParser(SEARCH_FIELDS, self._passages.schema)
-        query = parser.parse(q)
-        with self._passages.searcher() as s:
-            results = s.search_page(query, page, pagelen=limit, terms=True)
-            results.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=80)
-            results.results.formatter = _MarkFormatter()
-            hits = []
-            for hit in results:
-                snippet = hit.highlights("text", top=2)
-                if not snippet:
-                    text = hit["text"]
-                    snippet = html.escape(text[:240] + ("…" if len(text) > 240 else ""),
-                                          quote=False)
-                hits.append(Hit(hit["doc_id"], hit["passage_id"], hit["title"], hit["author"],
-                                hit["date"], hit["type"], hit["kind"], snippet, hit.score))
-            total = len(results.results)
-            pages = max(1, -(-total // limit))
-        return Results(q, total, page, pages, limit, hits)
+    @classmethod
+    def for_store(cls, index_dir: Path, sources: Path) -> Searcher:
+        return cls(index_dir, Register.load(Path(sources) / f"{REGISTER_ID}.xml"))
 
-    def _citations_where(self, field: str, value: str) -> list[Citation]:
-        with self._citations.searcher() as s:
-            found = [Citation(**dict(hit)) for hit in s.search(Term(field, value), limit=None)]
-        return sorted(found, key=lambda c: (c.source_doc, _num(c.n), c.target_passage))
+    # -- plumbing -----------------------------------------------------------------------------
+    def _searcher(self):
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self._passages.searcher()
+        elif not s.up_to_date():
+            s = s.refresh()
+        self._local.searcher = s
+        return s
 
+    def _state(self, s) -> _Snapshot:
+        snap = self._snapshot
+        generation = self._passages.latest_generation()
+        if snap is None or snap.generation != generation:
+            with self._lock:
+                snap = self._snapshot
+                if snap is None or snap.generation != generation:
+                    snap = self._snapshot = _Snapshot(s, self._citations, generation)
+        return snap
+
+    # -- search -------------------------------------------------------------------------------
+    def search(self, req: SearchRequest) -> SearchResponse:
+        parsed = self.builder.build(req.q)
+        s = self._searcher()
+        snap = self._state(s)
+        filters = _clean_filters(req.filters)
+        response = self._run(s, snap, parsed, req, filters)
+        if response.total == 0 and parsed.words:
+            corrected = self._correct(s, parsed)
+            if corrected:
+                retry = self._run(s, snap, self.builder.build(corrected), req, filters)
+                if retry.total:
+                    retry.corrected_from = parsed.text
+                    return retry
+                response.did_you_mean = corrected
+        elif response.total < 3 and parsed.words and not req.within:
+            response.did_you_mean = self._correct(s, parsed)
+        return response
+
+    def _filter(self, filters: dict[str, list[str]], within: str | None) -> wq.Query | None:
+        parts = []
+        for key, values in filters.items():
+            spec = BY_KEY[key]
+            terms = []
+            for value in values:
+                if spec.key == "decade":
+                    terms.append(wq.NumericRange("year", int(value), int(value) + 9))
+                elif spec.numeric:
+                    terms.append(wq.Term(spec.field, int(value)))
+                else:
+                    terms.append(wq.Term(spec.field, value))
+            parts.append(wq.Or(terms) if len(terms) > 1 else terms[0])
+        if within:
+            parts.append(wq.Term("doc_id", within))
+        return wq.And(parts) if parts else None
+
+    def _run(self, s, snap: _Snapshot, parsed: ParsedQuery, req: SearchRequest,
+             filters: dict[str, list[str]]) -> SearchResponse:
+        filt = self._filter(filters, req.within)
+        final = wq.And([parsed.query, filt]) if filt is not None else parsed.query
+        matched = list(s.docs_for_query(final))
+        doc_col = snap.columns["doc_id"]
+        per_doc = Counter(doc_col[d] for d in matched)
+        facets = self._facets(snap, matched, filters)
+        top = s.search(final, limit=None if req.within else TOP_K)
+        matcher = TermMatcher(parsed.query, s.reader(), s.schema)
+
+        by_doc: dict[str, list] = defaultdict(list)
+        for hit in top:
+            by_doc[hit["doc_id"]].append(hit)
+        first_docnum = {}
+        for d in matched:
+            first_docnum.setdefault(doc_col[d], d)
+        if req.sort == "date":
+            order = sorted(per_doc, key=lambda d: (snap.columns["date"][first_docnum[d]] or "9999",
+                                                   d))
+        else:
+            order = list(by_doc)
+            order += sorted((d for d in per_doc if d not in by_doc), key=lambda d: -per_doc[d])
+        per_page = max(1, min(req.per_page, 100))
+        pages = max(1, -(-len(order) // per_page))
+        page = max(1, min(req.page, pages))
+        groups = []
+        for doc_id in order[(page - 1) * per_page : page * per_page]:
+            hits = by_doc.get(doc_id) or list(
+                s.search(wq.And([final, wq.Term("doc_id", doc_id)]), limit=PASSAGES_PER_DOC))
+            meta = s.stored_fields(first_docnum[doc_id])
+            limit = None if req.within else PASSAGES_PER_DOC
+            groups.append(DocumentGroup(
+                doc_id, meta["title"], meta["author"], meta["date"], meta["type"],
+                per_doc[doc_id], [self._passage(hit, matcher, snap) for hit in hits[:limit]]))
+        matched_passages = []
+        if req.within:
+            matched_passages = [p.passage_id for g in groups for p in g.passages]
+        return SearchResponse(
+            query=parsed.text, parsed=parsed, total=len(matched), documents=len(per_doc),
+            page=page, pages=pages, per_page=per_page, sort=req.sort, groups=groups,
+            facets=facets, filters=filters, also_searched=parsed.also_searched,
+            matched_passages=matched_passages, matcher=matcher,
+            ranked=[hit["passage_id"] for hit in top[:50]],
+        )
+
+    def _passage(self, hit, matcher: TermMatcher, snap: _Snapshot) -> PassageHit:
+        text = hit["text"]
+        spans = matcher.spans(text)
+        pid = hit["passage_id"]
+        return PassageHit(hit["doc_id"], pid, hit["kind"], text, snippet(text, spans),
+                          kwic(text, spans), hit.score or 0.0,
+                          list(snap.cited_by.get(pid, ())), list(snap.cites.get(pid, ())))
+
+    def _facets(self, snap: _Snapshot, matched: list[int],
+                filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
+        out = {}
+        for spec in FACETS:
+            counts: Counter = Counter()
+            for d in matched:
+                counts.update(snap.values(spec, d))
+            counts.pop("", None)
+            if spec.numeric:
+                counts.pop(0, None)
+            selected = set(filters.get(spec.key, []))
+            items = sorted(counts.items(), key=(lambda kv: kv[0]) if spec.by_value
+                           else (lambda kv: (-kv[1], str(kv[0]))))
+            values = [FacetValue(str(v), self._label(spec, v), n, str(v) in selected)
+                      for v, n in items[: spec.limit]]
+            values += [FacetValue(v, self._label(spec, v), 0, True) for v in selected
+                       if v not in {fv.value for fv in values}]
+            out[spec.key] = values
+        return out
+
+    def _label(self, spec: FacetSpec, value) -> str:
+        if spec.key == "person":
+            person = self.register.persons.get(value)
+            return person.display if person else str(value)
+        if spec.key == "lang":
+            return LANGUAGE_NAMES.get(value, value)
+        if spec.key == "decade":
+            return decade_label(int(value))
+        return str(value)
+
+    def _correct(self, s, parsed: ParsedQuery) -> str | None:
+        """The query with each word that matches nothing replaced by the nearest indexed word."""
+        corrector = s.corrector("text_exact")
+        reader = s.reader()
+        text, changed = parsed.text, False
+        for token in lex(parsed.text):
+            if token.kind != "word" or not token.text.isalpha():
+                continue
+            word = token.text.lower()
+            if reader.doc_frequency("text_exact", word) or reader.doc_frequency("title", word):
+                continue
+            suggestions = corrector.suggest(word, limit=1, maxdist=2)
+            if suggestions:
+                fixed = suggestions[0]
+                if token.text[:1].isupper():
+                    fixed = fixed[:1].upper() + fixed[1:]
+                text = text.replace(token.text, fixed, 1)
+                changed = True
+        return text if changed else None
+
+    # -- cross-references ---------------------------------------------------------------------
     def citations_to(self, doc_id: str) -> list[Citation]:
         """Who cites passages of ``doc_id``."""
-        return self._citations_where("target_doc", doc_id)
+        return list(self._state(self._searcher()).to_doc.get(doc_id, ()))
 
     def citations_from(self, doc_id: str) -> list[Citation]:
         """What ``doc_id``'s footnotes cite."""
-        return self._citations_where("source_doc", doc_id)
+        return list(self._state(self._searcher()).from_doc.get(doc_id, ()))
+
+
+def _clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Only known facets, non-empty values; numeric facets must be numbers."""
+    clean = {}
+    for key, values in filters.items():
+        spec = BY_KEY.get(key)
+        if spec is None:
+            continue
+        values = [v for v in dict.fromkeys(values) if v]
+        if spec.numeric:
+            bad = [v for v in values if not v.lstrip("-").isdigit()]
+            if bad:
+                raise QueryError(f"filter {key}={bad[0]!r} is not a number")
+        if values:
+            clean[key] = values
+    return clean
 
 
 def _num(n: str) -> tuple[int, str]:

@@ -77,9 +77,42 @@ def test_search_result_opens_the_passage(page, server):
     page.press("#q", "Enter")
     page.wait_for_url("**/search?q=*")
     assert page.locator("li.hit").count() >= 2
-    assert page.locator("li.hit mark").first.inner_text().lower() == "blind"
-    page.locator("li.hit a.hit-title").first.click()
+    assert page.locator("li.hit mark").first.inner_text().lower() == "blind kittens"
+    page.locator("li.hit a.passage-link").first.click()
     page.wait_for_load_state()
     fragment = page.evaluate("location.hash").lstrip("#")
     assert fragment and in_viewport(page, f"#{fragment}")
     assert "blind kittens" in page.inner_text(f"#{fragment}")
+
+
+def test_search_inside_a_document_steps_through_every_hit(page, server):
+    page.goto(f"{server}/search?q=Stalin")
+    page.locator(f'.group-title a[href^="/doc/{ESSAY}?q="]').click()
+    page.wait_for_url(f"**/doc/{ESSAY}?q=Stalin")
+    marks = page.locator(".doc-body mark.hit")
+    total = marks.count()
+    assert total >= 20  # the essay names Stalin dozens of times
+    assert page.locator(".find-counter").inner_text() == f"1 of {total}"
+    assert in_viewport(page, ".doc-body mark.hit.current")
+    first_id = page.eval_on_selector(".doc-body mark.hit.current", "el => el.id")
+    page.click(".find-next")
+    assert page.locator(".find-counter").inner_text() == f"2 of {total}"
+    second_id = page.eval_on_selector(".doc-body mark.hit.current", "el => el.id")
+    assert second_id != first_id and in_viewport(page, f"#{second_id}")
+    page.click(".find-prev")
+    page.click(".find-prev")
+    assert page.locator(".find-counter").inner_text() == f"{total} of {total}"
+    assert in_viewport(page, ".doc-body mark.hit.current")
+    page.keyboard.press("n")
+    assert page.locator(".find-counter").inner_text() == f"1 of {total}"
+    assert page.locator(".doc-body mark.hit.current").count() == 1
+
+
+def test_search_inside_a_document_from_the_reader_with_a_variant(page, server):
+    page.goto(f"{server}/doc/{ESSAY}")
+    page.fill("#find-q", "Хрущёв")
+    page.press("#find-q", "Enter")
+    page.wait_for_url("**/doc/*?q=*")
+    assert "also searched" in page.inner_text(".find-status")
+    words = {m.lower() for m in page.locator(".doc-body mark.hit").all_inner_texts()}
+    assert words == {"khrushchev"}

@@ -82,6 +82,8 @@ def test_every_header_states_title_licence_provenance_and_input_digest():
         assert doc.licence and doc.rights in ("public-domain", "cc-by-4.0", "copyright",
                                               "uncertain"), path.name
         assert doc.provenance, path.name
+        if doc.type == "register":  # born-digital: it is its own input
+            continue
         assert doc.inputs and all(len(d) == 64 for _, d in doc.inputs), path.name
         assert doc.record is not None and doc.record.get(XML_ID) == f"{doc.doc_id}-bibl"
 

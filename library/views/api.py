@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 
 from indexer.teidoc import Document
 
 from ..render import doc_url
-from ..searcher import QueryError
-from .context import document_or_404, int_arg, lib
+from ..searcher import QueryError, SearchResponse
+from .context import document_or_404, lib, search_request
 
 
 def _summary(doc: Document) -> dict:
@@ -30,6 +30,7 @@ def doc(doc_id: str):
         "licence": d.licence,
         "licence_url": d.licence_url,
         "holding": d.holding,
+        "collection": d.collection,
         "provenance": d.provenance,
         "inputs": [{"file": name, "sha256": digest} for name, digest in d.inputs],
         "url": doc_url(d.doc_id),
@@ -57,22 +58,55 @@ def notes(doc_id: str):
     ])
 
 
-def search():
-    q = request.args.get("q", "")
-    try:
-        results = lib().searcher.search(q, page=int_arg("page", 1, 1, 10_000),
-                                        limit=int_arg("limit", 10, 1, 100))
-    except QueryError as exc:
-        return jsonify(error=str(exc), position=exc.position, query=q), 400
-    return jsonify({
-        "query": results.query,
-        "total": results.total,
-        "page": results.page,
-        "pages": results.pages,
-        "limit": results.limit,
+def _citation(c) -> dict:
+    return {"n": c.n, "note_id": c.note_id, "source_doc": c.source_doc,
+            "source_passage": c.source_passage, "target_doc": c.target_doc,
+            "target_passage": c.target_passage, "status": c.status,
+            "marker_url": c.marker_url, "target_url": c.target_url}
+
+
+def search_json(r: SearchResponse) -> dict:
+    """The search response as JSON (shared with ``library search --json``)."""
+    def passage(p):
+        return {"doc_id": p.doc_id, "passage_id": p.passage_id, "kind": p.kind,
+                "snippet": str(p.snippet), "url": p.url, "score": round(p.score, 4),
+                "kwic": [{"left": k.left, "match": k.match, "right": k.right} for k in p.kwic],
+                "cited_by": [_citation(c) for c in p.cited_by],
+                "cites": [_citation(c) for c in p.cites]}
+
+    return {
+        "query": r.query,
+        "total": r.total,
+        "documents": r.documents,
+        "page": r.page,
+        "pages": r.pages,
+        "limit": r.per_page,
+        "sort": r.sort,
+        "filters": r.filters,
+        "also_searched": r.also_searched,
+        "did_you_mean": r.did_you_mean,
+        "corrected_from": r.corrected_from,
         "hits": [
-            {"doc_id": h.doc_id, "passage_id": h.passage_id, "title": h.title,
-             "author": h.author, "date": h.date, "snippet": h.snippet, "url": h.url}
-            for h in results.hits
+            {"doc_id": p.doc_id, "passage_id": p.passage_id, "title": g.title,
+             "author": g.author, "date": g.date, "snippet": str(p.snippet), "url": p.url}
+            for g in r.groups for p in g.passages
         ],
-    })
+        "groups": [
+            {"doc_id": g.doc_id, "title": g.title, "author": g.author, "date": g.date,
+             "type": g.type, "count": g.count, "url": g.url,
+             "passages": [passage(p) for p in g.passages]}
+            for g in r.groups
+        ],
+        "facets": {key: [{"value": v.value, "label": v.label, "count": v.count,
+                          "selected": v.selected} for v in values]
+                   for key, values in r.facets.items()},
+    }
+
+
+def search():
+    req = search_request()
+    try:
+        r = lib().searcher.search(req)
+    except QueryError as exc:
+        return jsonify(error=str(exc), position=exc.position, query=req.q), 400
+    return jsonify(search_json(r))

@@ -8,7 +8,9 @@ from flask import abort, current_app, request
 
 from indexer.teidoc import Document
 
+from ..facets import FACETS
 from ..render import CitedBy
+from ..searcher import SearchRequest
 
 if TYPE_CHECKING:
     from ..app import Library
@@ -31,6 +33,21 @@ def int_arg(name: str, default: int, lo: int, hi: int) -> int:
         return max(lo, min(hi, int(request.args.get(name, default))))
     except ValueError:
         return default
+
+
+def search_request(within: str | None = None) -> SearchRequest:
+    """The search the URL asks for: the same arguments for the page and the JSON API."""
+    filters = {spec.key: request.args.getlist(spec.key) for spec in FACETS
+               if request.args.getlist(spec.key)}
+    sort = request.args.get("sort", "relevance")
+    return SearchRequest(
+        q=request.args.get("q", ""),
+        filters=filters,
+        sort=sort if sort in ("relevance", "date") else "relevance",
+        page=int_arg("page", 1, 1, 100_000),
+        per_page=int_arg("limit", 10, 1, 100),
+        within=within,
+    )
 
 
 def cited_by(doc_id: str) -> dict[str, list[CitedBy]]:

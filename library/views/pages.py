@@ -4,34 +4,49 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request
 
-from ..render import render_document
-from ..searcher import QueryError
-from .context import cited_by, document_or_404, int_arg, lib
+from ..facets import FACETS
+from ..render import Highlight, render_document
+from ..searcher import QueryError, SearchRequest
+from .context import cited_by, document_or_404, lib, search_request
 
 
 def home():
-    return render_template("home.html", documents=lib().store.all())
+    docs = [d for d in lib().store.all() if d.type != "register"]
+    return render_template("home.html", documents=docs)
 
 
 def search():
-    q = request.args.get("q", "")
-    if not q.strip():
-        return render_template("search.html", q="", results=None, error=None)
+    req = search_request()
+    if not req.q.strip():
+        return render_template("search.html", q="", r=None, error=None, req=req, facets=FACETS)
     try:
-        results = lib().searcher.search(q, page=int_arg("page", 1, 1, 10_000),
-                                        limit=int_arg("limit", 10, 1, 100))
+        r = lib().searcher.search(req)
     except QueryError as exc:
-        return render_template("search.html", q=q, results=None, error=str(exc)), 400
-    return render_template("search.html", q=q, results=results, error=None)
+        return render_template("search.html", q=req.q, r=None, error=str(exc), req=req,
+                               facets=FACETS), 400
+    return render_template("search.html", q=req.q, r=r, error=None, req=req, facets=FACETS)
+
+
+def query_help():
+    return render_template("help.html")
 
 
 def document(doc_id: str):
     doc = document_or_404(doc_id)
-    backlinks = cited_by(doc_id)
-    record, body, notes = render_document(doc, backlinks)
+    q = request.args.get("q", "").strip()
+    found, error, highlight = None, None, None
+    if q:
+        try:
+            found = lib().searcher.search(SearchRequest(q=q, within=doc_id, per_page=1))
+            highlight = Highlight(set(found.matched_passages), found.matcher)
+        except QueryError as exc:
+            error = str(exc)
+    record, body, notes = render_document(doc, cited_by(doc_id), highlight)
     citing = lib().searcher.citations_to(doc_id)
+    status = 400 if error else 200
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
-                           citing=citing, store=lib().store)
+                           citing=citing, store=lib().store, q=q, found=found,
+                           error=error), status
 
 
 def document_xml(doc_id: str):

@@ -7,6 +7,7 @@ from . import api, pages
 ROUTES = [
     ("/", "home", pages.home),
     ("/search", "search", pages.search),
+    ("/help/search", "query_help", pages.query_help),
     ("/doc/<docid:doc_id>", "document", pages.document),
     ("/doc/<docid:doc_id>.xml", "document_xml", pages.document_xml),
     ("/api/docs", "api_docs", api.docs),

@@ -1,0 +1,136 @@
+"""The person register (TEI ``listPerson``) and the tagger that finds its persons in text.
+
+Every ``persName`` of a person is a form that identifies that person in running text: English,
+Cyrillic, scholarly transliterations (ISO 9, Library of Congress), German and French forms,
+pseudonyms. Matching is on folded word sequences, longest first, so "Sergo Beria" is Sergo and
+"Beria" alone is his father.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .analysis import exact_analyzer
+from .tei import NS, XML_ID, XML_LANG, text_of
+from .xmlsafe import parse_file
+
+REGISTER_ID = "persons"
+
+
+@dataclass(frozen=True)
+class NameForm:
+    text: str
+    lang: str
+    type: str
+    subtype: str = ""
+
+
+@dataclass
+class Person:
+    id: str
+    display: str
+    forms: list[NameForm] = field(default_factory=list)
+    note: str = ""
+    birth: str = ""
+    death: str = ""
+
+    def variants(self) -> list[str]:
+        """Every distinct form, display form first."""
+        seen, out = set(), []
+        for text in [self.display] + [f.text for f in self.forms]:
+            if text not in seen:
+                seen.add(text)
+                out.append(text)
+        return out
+
+
+def words(text: str) -> tuple[str, ...]:
+    """The folded words of ``text``, as the exact analyzer sees them."""
+    return tuple(t.text for t in _analyzer()(text))
+
+
+@lru_cache(maxsize=1)
+def _analyzer():
+    return exact_analyzer()
+
+
+@dataclass
+class Mention:
+    person: str
+    start: int
+    end: int
+
+
+class Register:
+    def __init__(self, persons: list[Person]):
+        self.persons = {p.id: p for p in persons}
+        self._forms: dict[tuple[str, ...], str] = {}
+        for person in persons:
+            for text in person.variants():
+                key = words(text)
+                if key:
+                    self._forms.setdefault(key, person.id)
+        self.longest = max((len(k) for k in self._forms), default=0)
+
+    @classmethod
+    def load(cls, path: Path) -> Register:
+        """Read the register from its TEI file; an absent file is an empty register."""
+        if not Path(path).exists():
+            return cls([])
+        root = parse_file(path).getroot()
+        persons = []
+        for el in root.iter(f"{{{NS['tei']}}}person"):
+            names = el.findall("tei:persName", NS)
+            display = next((text_of(n) for n in names if n.get("type") == "display"),
+                           text_of(names[0]) if names else el.get(XML_ID))
+            birth, death = el.find("tei:birth", NS), el.find("tei:death", NS)
+            persons.append(Person(
+                id=el.get(XML_ID),
+                display=display,
+                forms=[NameForm(text_of(n), n.get(XML_LANG, ""), n.get("type", ""),
+                                n.get("subtype", "")) for n in names],
+                note=text_of(el.find("tei:note", NS)) if el.find("tei:note", NS) is not None
+                else "",
+                birth=birth.get("when", "") if birth is not None else "",
+                death=death.get("when", "") if death is not None else "",
+            ))
+        return cls(persons)
+
+    def name_words(self) -> set[str]:
+        """Every folded word of every form: words the stemmer must leave alone."""
+        return {w for key in self._forms for w in key}
+
+    def lookup(self, text: str) -> str | None:
+        """The person whose form ``text`` is, if any."""
+        return self._forms.get(words(text))
+
+    def match(self, tokens: list[str], i: int) -> tuple[str, int] | None:
+        """The longest form starting at ``tokens[i]``: (person id, number of words)."""
+        for n in range(min(self.longest, len(tokens) - i), 0, -1):
+            person = self._forms.get(tuple(tokens[i : i + n]))
+            if person:
+                return person, n
+        return None
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Where registered persons are named in ``text`` (character offsets)."""
+        # whoosh reuses one Token object, so copy what is needed as it goes by
+        tokens = [(t.text, t.startchar, t.endchar) for t in _analyzer()(text, chars=True)]
+        folded = [t[0] for t in tokens]
+        found, i = [], 0
+        while i < len(tokens):
+            hit = self.match(folded, i)
+            if hit:
+                person, n = hit
+                found.append(Mention(person, tokens[i][1], tokens[i + n - 1][2]))
+                i += n
+            else:
+                i += 1
+        return found
+
+    def persons_in(self, text: str) -> list[str]:
+        """Ids of the persons named in ``text``, in order of first mention."""
+        return list(dict.fromkeys(m.person for m in self.mentions(text)))
+

@@ -1,0 +1,122 @@
+"""Where a query matched inside a passage: spans for highlighting, KWIC lines, snippets.
+
+Matching re-runs the index's own analyzers over the passage, so a hit is marked exactly where
+the engine found it (a stem in running text, an exact form in a phrase), and the text around it
+is escaped before any markup is added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+from whoosh.fields import Schema
+from whoosh.query import Query
+
+STEMMED = "text"
+EXACT_FIELDS = ("text_exact", "title", "author")
+
+
+@dataclass
+class KwicLine:
+    left: str
+    match: str
+    right: str
+
+
+class TermMatcher:
+    """The index terms a query matched, and where they occur in a text."""
+
+    def __init__(self, query: Query, reader, schema: Schema):
+        terms = query.existing_terms(reader, phrases=True, expand=True)
+        self.stemmed = {t.decode("utf-8") if isinstance(t, bytes) else t
+                        for f, t in terms if f == STEMMED}
+        exact = {t.decode("utf-8") if isinstance(t, bytes) else t
+                 for f, t in terms if f in EXACT_FIELDS}
+        # initials inside name variants ("Nikita S. Khrushchev") would light up every "s"
+        self.exact = {t for t in exact if len(t) > 1} or exact
+        self._stem = schema[STEMMED].analyzer
+        self._exact = schema["text_exact"].analyzer
+
+    def __bool__(self) -> bool:
+        return bool(self.stemmed or self.exact)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        found = set()
+        if self.stemmed:
+            for t in self._stem(text, chars=True, removestops=True):
+                if t.text in self.stemmed:
+                    found.add((t.startchar, t.endchar))
+        if self.exact:
+            for t in self._exact(text, chars=True):
+                if t.text in self.exact:
+                    found.add((t.startchar, t.endchar))
+        return _merge(sorted(found), text)
+
+
+def _merge(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Overlapping spans, and spans only a space or hyphen apart (a phrase), become one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and (start <= merged[-1][1] or text[merged[-1][1]:start] in (" ", "-")):
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def mark(text: str, spans: list[tuple[int, int]], cls: str = "") -> Markup:
+    """``text`` escaped, each span in ``<mark>``."""
+    out, pos = [], 0
+    tag = Markup('<mark class="{}">').format(cls) if cls else Markup("<mark>")
+    for start, end in spans:
+        out.append(escape(text[pos:start]))
+        out.append(tag + escape(text[start:end]) + Markup("</mark>"))
+        pos = end
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def _cut_left(s: str, width: int) -> str:
+    if len(s) <= width:
+        return s
+    s = s[-width:]
+    space = s.find(" ")
+    return "…" + (s[space + 1 :] if 0 <= space < 15 else s)
+
+
+def _cut_right(s: str, width: int) -> str:
+    if len(s) <= width:
+        return s
+    s = s[:width]
+    space = s.rfind(" ")
+    return (s[:space] if space > width - 15 else s) + "…"
+
+
+def kwic(text: str, spans: list[tuple[int, int]], width: int = 60, limit: int = 3
+         ) -> list[KwicLine]:
+    """Keyword-in-context lines, the match centred, ``width`` characters either side."""
+    lines = []
+    for start, end in spans[:limit]:
+        lines.append(KwicLine(_cut_left(text[:start], width), text[start:end],
+                              _cut_right(text[end:], width)))
+    return lines
+
+
+def snippet(text: str, spans: list[tuple[int, int]], length: int = 260) -> Markup:
+    """A window of ``text`` around its first matches, matches marked."""
+    if not spans:
+        return escape(text[:length] + ("…" if len(text) > length else ""))
+    first = spans[0][0]
+    start = max(0, first - length // 3)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + length)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > first else end
+    inside = [(max(s, start) - start, min(e, end) - start) for s, e in spans
+              if s < end and e > start]
+    return Markup("{}{}{}").format("…" if start else "", mark(text[start:end], inside),
+                                   "…" if end < len(text) else "")

@@ -1,0 +1,33 @@
+"""URL helpers for templates: the current search with one thing changed."""
+
+from __future__ import annotations
+
+from flask import request, url_for
+from werkzeug.datastructures import MultiDict
+
+from ..names import is_cyrillic
+
+
+def _current() -> MultiDict:
+    return MultiDict(request.args)
+
+
+def page_url(page: int) -> str:
+    args = _current()
+    args["page"] = str(page)
+    return url_for("library.search", **args.to_dict(flat=False))
+
+
+def facet_url(key: str, value: str, add: bool) -> str:
+    """The current search with filter ``key=value`` added or removed (back to page 1)."""
+    args = _current()
+    values = [v for v in args.getlist(key) if v != value]
+    if add:
+        values.append(value)
+    args.setlist(key, values)
+    args.pop("page", None)
+    return url_for("library.search", **args.to_dict(flat=False))
+
+
+TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url}
+TEMPLATE_TESTS = {"cyrillic": is_cyrillic}
