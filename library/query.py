@@ -193,6 +193,9 @@ class QueryBuilder:
         also: list[str] = []
         pieces = self._rewrite(tokens, also)
         rewritten = " ".join(pieces)
+        typed = {fold(t.text) for t in tokens}
+        typed.add(fold(text))
+        also = [v for v in also if fold(v) not in typed]
         parsed = self._parser().parse(rewritten)
         parsed = _fix_ranges(parsed)
         return ParsedQuery(text, rewritten, parsed, "query", list(dict.fromkeys(also)),

@@ -24,7 +24,8 @@ def search():
     except QueryError as exc:
         return render_template("search.html", q=req.q, r=None, error=str(exc), req=req,
                                facets=FACETS), 400
-    return render_template("search.html", q=req.q, r=r, error=None, req=req, facets=FACETS)
+    return render_template("search.html", q=req.q, r=r, error=None, req=req, facets=FACETS,
+                           store=lib().store)
 
 
 def query_help():
