@@ -8,15 +8,17 @@ pseudonyms. Matching is on folded word sequences, longest first, so "Sergo Beria
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import exact_analyzer
+from .analysis import TOKEN, exact_analyzer
 from .tei import NS, XML_ID, XML_LANG, text_of
 from .xmlsafe import parse_file
 
 REGISTER_ID = "persons"
+_WORD = re.compile(TOKEN)
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class Register:
                 if key:
                     self._forms.setdefault(key, person.id)
         self.longest = max((len(k) for k in self._forms), default=0)
+        self._first = {k[0] for k in self._forms}
 
     @classmethod
     def load(cls, path: Path) -> Register:
@@ -116,11 +119,16 @@ class Register:
 
     def mentions(self, text: str) -> list[Mention]:
         """Where registered persons are named in ``text`` (character offsets)."""
-        # whoosh reuses one Token object, so copy what is needed as it goes by
-        tokens = [(t.text, t.startchar, t.endchar) for t in _analyzer()(text, chars=True)]
+        if text.isascii():  # the common case: the tokenizer's words, lower-cased, suffice
+            tokens = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+        else:  # whoosh reuses one Token object, so copy what is needed as it goes by
+            tokens = [(t.text, t.startchar, t.endchar) for t in _analyzer()(text, chars=True)]
         folded = [t[0] for t in tokens]
         found, i = [], 0
         while i < len(tokens):
+            if folded[i] not in self._first:
+                i += 1
+                continue
             hit = self.match(folded, i)
             if hit:
                 person, n = hit

@@ -1,0 +1,270 @@
+"""Search benchmark: index build throughput and search latency on a large collection.
+
+    python bench/search_bench.py            # full size: about 300,000 passages, 60 MB of text
+    python bench/search_bench.py --copies 2 --queries 20    # a quick look
+
+Builds a collection from the 816 Kremlin news items of ``bench/data`` (CC BY 4.0) repeated with
+variations (sentence order shuffled, a share of sentences dropped, numbers changed) into TEI files,
+then, in one run:
+
+1. indexes the same passages with bare Whoosh (one stemmed text field, stored) and with the
+   library's own build (TEI parsing, two analysed text fields, person tagging, facets), and prints
+   both throughputs and their ratio;
+2. starts ``library serve`` on the collection and times ``/api/search`` over HTTP (snippets, KWIC,
+   facets and name variants included) for term, AND, phrase, fuzzy, prefix and name-variant
+   queries drawn from the collection, beside bare Whoosh answering the same queries in-process
+   (top 10 with highlighted snippets, no facets).
+
+Targets (issue 3): build ≥ 0.8 × bare Whoosh; p95 ≤ 50 ms for term, AND and phrase; p95 ≤ 150 ms
+for fuzzy and prefix. Run on demand; never part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from whoosh import index as whoosh_index  # noqa: E402
+from whoosh.analysis import StemmingAnalyzer  # noqa: E402
+from whoosh.fields import ID, TEXT, Schema  # noqa: E402
+from whoosh.qparser import FuzzyTermPlugin, QueryParser  # noqa: E402
+
+from indexer.chunker import split_sentences  # noqa: E402
+from indexer.header import HeaderRecord, tei_document  # noqa: E402
+from indexer.index import build_index  # noqa: E402
+from indexer.tei import XML_ID, E, serialize  # noqa: E402
+
+DATA = ROOT / "bench" / "data" / "kremlin-en-2021-2022.csv"
+NAME_QUERIES = ["Путин", "Poutine", "Зеленский", "Selenskyj", "Мишустин", "Собянин", "Kadyrow",
+                "Staline", "Сталин", "Chruschtschow", "Ельцин", "Jelzin"]
+KINDS = ["term", "AND", "phrase", "fuzzy", "prefix", "name-variant"]
+
+
+def read_items() -> list[dict]:
+    csv.field_size_limit(sys.maxsize)
+    with open(DATA, encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def paragraphs(text: str, size: int = 180) -> list[str]:
+    """Runs of whole sentences of about ``size`` characters (the passage size of the target)."""
+    out, current = [], ""
+    for sentence in split_sentences(" ".join(text.split())):
+        current = f"{current} {sentence}".strip()
+        if len(current) >= size:
+            out.append(current)
+            current = ""
+    return out + ([current] if current else [])
+
+
+def vary(sentences: list[str], rng: random.Random, copy: int) -> list[str]:
+    if copy == 0:
+        return sentences
+    kept = [s for s in sentences if rng.random() > 0.1] or sentences[:1]
+    rng.shuffle(kept)
+    return [re.sub(r"\d+", lambda m: str(int(m.group()) + copy), s) for s in kept]
+
+
+def make_store(store: Path, copies: int) -> tuple[list[tuple[str, str]], int]:
+    """TEI files for ``copies`` varied copies of the items; returns (passage id, text) pairs."""
+    store.mkdir(parents=True)
+    shutil.copy(ROOT / "sources" / "persons.xml", store / "persons.xml")
+    rng = random.Random(1953)
+    passages: list[tuple[str, str]] = []
+    items = read_items()
+    for copy in range(copies):
+        for i, item in enumerate(items):
+            doc_id = f"kremlin-{copy:02d}-{i:04d}"
+            body = E.div(type="text")
+            sentences = vary(paragraphs(item["body"]), rng, copy)
+            for n, sentence in enumerate(sentences, start=1):
+                pid = f"{doc_id}-p{n}"
+                p = E.p(sentence)
+                p.set(XML_ID, pid)
+                body.append(p)
+                passages.append((pid, sentence))
+            rec = HeaderRecord(
+                doc_id=doc_id, title=item["headline"], authors=["President of Russia"],
+                date=item["date"][:10], language="en", text_language="en", type="news",
+                rights="cc-by-4.0", licence="CC BY 4.0, kremlin.ru", provenance=item["link"],
+                bibl={"title": item["headline"], "url": item["link"]},
+                collection=f"Kremlin copy {copy}",
+            )
+            (store / f"{doc_id}.xml").write_bytes(serialize(tei_document(rec, E.body(body))))
+    return passages, len(items) * copies
+
+
+def bare_index(passages: list[tuple[str, str]], where: Path) -> float:
+    schema = Schema(id=ID(stored=True, unique=True), text=TEXT(stored=True,
+                                                                analyzer=StemmingAnalyzer()))
+    where.mkdir(parents=True)
+    ix = whoosh_index.create_in(where, schema)
+    started = time.perf_counter()
+    writer = ix.writer(limitmb=256)
+    for pid, text in passages:
+        writer.add_document(id=pid, text=text)
+    writer.commit()
+    return time.perf_counter() - started
+
+
+def make_queries(passages: list[tuple[str, str]], n: int, rng: random.Random) -> dict:
+    words_of = [re.findall(r"[A-Za-z]{3,}", t) for _, t in rng.sample(passages, 20 * n)]
+    long_words = [w.lower() for ws in words_of for w in ws if len(w) >= 6]
+    queries: dict[str, list[str]] = {k: [] for k in KINDS}
+    for ws in words_of:
+        if len(queries["term"]) < n and ws:
+            queries["term"].append(rng.choice(ws).lower())
+        if len(queries["AND"]) < n and len(ws) >= 6:
+            a, b = rng.sample([w for w in ws if len(w) > 4] or ws, 2) if len(
+                [w for w in ws if len(w) > 4]) >= 2 else ws[:2]
+            queries["AND"].append(f"{a.lower()} AND {b.lower()}")
+        if len(queries["phrase"]) < n and len(ws) >= 8:
+            start = rng.randrange(0, len(ws) - 3)
+            queries["phrase"].append('"' + " ".join(ws[start : start + 3]).lower() + '"')
+    for w in rng.sample(long_words, n):
+        i = rng.randrange(1, len(w) - 1)
+        queries["fuzzy"].append(w[:i] + ("a" if w[i] != "a" else "e") + w[i + 1 :] + "~")
+    queries["prefix"] = [w[:4] + "*" for w in rng.sample(long_words, n)]
+    queries["name-variant"] = [NAME_QUERIES[i % len(NAME_QUERIES)] for i in range(n)]
+    return queries
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def time_api(base: str, queries: dict) -> dict:
+    out = {}
+    for kind, qs in queries.items():
+        times = []
+        for q in qs:
+            url = f"{base}/api/search?q={urllib.parse.quote(q)}"
+            started = time.perf_counter()
+            with urllib.request.urlopen(url, timeout=60) as r:
+                r.read()
+            times.append((time.perf_counter() - started) * 1000)
+        out[kind] = times
+    return out
+
+
+def time_bare(where: Path, queries: dict) -> dict:
+    ix = whoosh_index.open_dir(where)
+    parser = QueryParser("text", ix.schema)
+    parser.add_plugin(FuzzyTermPlugin())
+    out = {}
+    with ix.searcher() as s:
+        for kind, qs in queries.items():
+            if kind == "name-variant":
+                continue
+            times = []
+            for q in qs:
+                started = time.perf_counter()
+                results = s.search(parser.parse(q), limit=10)
+                for hit in results:
+                    hit.highlights("text")
+                times.append((time.perf_counter() - started) * 1000)
+            out[kind] = times
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--copies", type=int, default=17, help="copies of the 816 items (17 ≈ 300k "
+                    "passages)")
+    ap.add_argument("--queries", type=int, default=40, help="queries of each kind")
+    ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    args = ap.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="library-bench-"))
+    if args.keep and work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True, exist_ok=True)
+    store, home = work / "sources", work / "home"
+    try:
+        print(f"collection: {args.copies} × 816 Kremlin items → {store}")
+        started = time.perf_counter()
+        passages, docs = make_store(store, args.copies)
+        text_mb = sum(len(t.encode()) for _, t in passages) / 1e6
+        print(f"  {docs:,} documents, {len(passages):,} passages, {text_mb:.1f} MB of text "
+              f"(generated in {time.perf_counter() - started:.0f} s)")
+
+        bare_s = bare_index(passages, work / "bare")
+        started = time.perf_counter()
+        report = build_index(store, home / "index")
+        ours_s = time.perf_counter() - started
+        # the library also indexes each document's record (one passage per document)
+        assert report.passages == len(passages) + docs, (report.passages, len(passages))
+        bare_rate, ours_rate = text_mb / bare_s, text_mb / ours_s
+        print("\nindex build                      seconds     MB/s")
+        print(f"  bare Whoosh (1 stemmed field)  {bare_s:8.1f}  {bare_rate:7.3f}")
+        print(f"  library build_index            {ours_s:8.1f}  {ours_rate:7.3f}")
+        print(f"  ratio library / bare: {ours_rate / bare_rate:.2f}  (target ≥ 0.80)")
+
+        queries = make_queries(passages, args.queries, random.Random(7))
+        port = free_port()
+        env = dict(os.environ, LIBRARY_SOURCES=str(store), LIBRARY_HOME=str(home))
+        server = subprocess.Popen([sys.executable, "-m", "library.cli", "serve", "--port",
+                                   str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 300
+            while True:
+                try:
+                    urllib.request.urlopen(f"{base}/api/search?q=russia", timeout=60).read()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError("library serve did not start") from None
+                    time.sleep(0.5)
+            for q in ("government", "Putin", "economy AND growth"):  # warm caches
+                urllib.request.urlopen(f"{base}/api/search?q={urllib.parse.quote(q)}").read()
+            api = time_api(base, queries)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        bare = time_bare(work / "bare", queries)
+        target = {"term": 50, "AND": 50, "phrase": 50, "fuzzy": 150, "prefix": 150}
+        print(f"\nsearch latency, ms ({args.queries} queries each; library = /api/search over HTTP "
+              "with snippets, KWIC, facets, name variants; bare = Whoosh in-process, top 10 with "
+              "snippets)")
+        print("  kind           library p50   p95    bare p50   p95   target p95   met")
+        for kind in KINDS:
+            lib_t, bare_t = api[kind], bare.get(kind)
+            goal = target.get(kind)
+            met = "—" if goal is None else ("yes" if percentile(lib_t, 95) <= goal else "no")
+            bare_cols = (f"{statistics.median(bare_t):8.1f} {percentile(bare_t, 95):6.1f}"
+                         if bare_t else "       —      —")
+            print(f"  {kind:<13} {statistics.median(lib_t):8.1f} {percentile(lib_t, 95):6.1f}   "
+                  f"{bare_cols}   {('≤ ' + str(goal)) if goal else '     —':>9}   {met}")
+        print("\nexample queries: " + "; ".join(f"{k}: {v[0]}" for k, v in queries.items()))
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
