@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
 from markupsafe import Markup
@@ -27,7 +28,9 @@ from .query import ParsedQuery, QueryBuilder, QueryError, lex
 
 __all__ = ["QueryError", "Searcher", "SearchRequest", "SearchResponse"]
 
-TOP_K = 400  # scored passages from which documents are ordered and best passages taken
+# Scored passages from which documents are ordered and their best passages taken; documents
+# beyond them follow by their number of matching passages.
+TOP_K = 120
 PASSAGES_PER_DOC = 3
 KIND_LABELS = {"cit": "quoted excerpt", "bibl": "bibliographic record",
                "editorial": "editor's note", "epigraph": "epigraph", "figure": "caption"}
@@ -153,6 +156,10 @@ class _Snapshot:
                 for docnum in reader.postings(name, term).all_ids():
                     lists[docnum].append(value)
             self.multi[name] = [tuple(v) for v in lists]
+        # each document's first passage number: its metadata without a scan of the matches
+        self.first: dict[str, int] = {}
+        for docnum, doc_id in enumerate(self.columns["doc_id"]):
+            self.first.setdefault(doc_id, docnum)
         self.cited_by: dict[str, list[Citation]] = defaultdict(list)
         self.cites: dict[str, list[Citation]] = defaultdict(list)
         self.to_doc: dict[str, list[Citation]] = defaultdict(list)
@@ -168,10 +175,11 @@ class _Snapshot:
             for items in table.values():
                 items.sort(key=lambda c: (c.source_doc, _num(c.n), c.target_passage))
 
-    def values(self, spec: FacetSpec, docnum: int) -> tuple:
+    def count(self, spec: FacetSpec, matched: list[int]) -> Counter:
+        """Facet values over ``matched`` (map and Counter keep the loop in C)."""
         if spec.multi:
-            return self.multi[spec.field][docnum]
-        return (self.columns[spec.field][docnum],)
+            return Counter(chain.from_iterable(map(self.multi[spec.field].__getitem__, matched)))
+        return Counter(map(self.columns[spec.field].__getitem__, matched))
 
 
 class Searcher:
@@ -253,8 +261,7 @@ class Searcher:
         filt = self._filter(filters, req.within)
         final = wq.And([parsed.query, filt]) if filt is not None else parsed.query
         matched = list(s.docs_for_query(final))
-        doc_col = snap.columns["doc_id"]
-        per_doc = Counter(doc_col[d] for d in matched)
+        per_doc = Counter(map(snap.columns["doc_id"].__getitem__, matched))
         facets = self._facets(snap, matched, filters)
         top = s.search(final, limit=None if req.within else TOP_K)
         matcher = TermMatcher(parsed.query, s.reader(), s.schema)
@@ -262,12 +269,10 @@ class Searcher:
         by_doc: dict[str, list] = defaultdict(list)
         for hit in top:
             by_doc[hit["doc_id"]].append(hit)
-        first_docnum = {}
-        for d in matched:
-            first_docnum.setdefault(doc_col[d], d)
+        first_docnum = snap.first
         if req.sort == "date":
-            order = sorted(per_doc, key=lambda d: (snap.columns["date"][first_docnum[d]] or "9999",
-                                                   d))
+            dates = snap.columns["date"]
+            order = sorted(per_doc, key=lambda d: (dates[first_docnum[d]] or "9999", d))
         else:
             order = list(by_doc)
             order += sorted((d for d in per_doc if d not in by_doc), key=lambda d: -per_doc[d])
@@ -306,9 +311,7 @@ class Searcher:
                 filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
         out = {}
         for spec in FACETS:
-            counts: Counter = Counter()
-            for d in matched:
-                counts.update(snap.values(spec, d))
+            counts = snap.count(spec, matched)
             counts.pop("", None)
             if spec.numeric:
                 counts.pop(0, None)
