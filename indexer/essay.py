@@ -136,16 +136,15 @@ class EssayBuilder:
         work = self.works[fn.work]
         note = E.note(type="footnote", place="foot", n=str(n), subtype=fn.status, cert=fn.cert)
         note.set(XML_ID, f"{self.record.id}-fn{n}")
-        label = ", ".join(work.authors)
-        ref = E.ref(target=f"{work.id}.xml#{fn.passage}")
-        if label:
-            ref.append(E.author(label))
-            ref[-1].tail = ", "
-        ref.append(E.title(work.title))
-        ref[-1].tail = f" ({work.date[:4]})"
-        bibl = E.bibl(ref)
+        bibl = E.bibl()
+        if work.authors:
+            bibl.append(E.author(", ".join(work.authors)))
+            bibl[-1].tail = ", "
+        ref = E.ref(E.title(work.title), target=f"{work.id}.xml#{fn.passage}")
+        ref.tail = f" ({work.date[:4]})"
+        bibl.append(ref)
         if fn.locator:
-            ref.tail = ", "
+            ref.tail += ", "
             bibl.append(E.citedRange(fn.locator))
         note.append(bibl)
         if fn.basis:

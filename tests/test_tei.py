@@ -192,3 +192,11 @@ def test_parser_never_reads_the_file_an_entity_names(tmp_path):
         assert "TOP-SECRET" not in etree.tostring(tree).decode()
     except etree.XMLSyntaxError:
         pass
+
+
+def test_every_stored_document_is_valid_tei_p5():
+    from indexer.validation import tei_errors
+
+    for path in document_paths(ROOT / "sources"):
+        errors = tei_errors(parse_bytes(path.read_bytes(), str(path)), path.name)
+        assert errors == [], errors
