@@ -27,8 +27,12 @@ class KwicLine:
 class TermMatcher:
     """The index terms a query matched, and where they occur in a text."""
 
-    def __init__(self, query: Query, reader, schema: Schema):
+    def __init__(self, query: Query, reader, schema: Schema, register=None):
         terms = query.existing_terms(reader, phrases=True, expand=True)
+        # a person found through the index's name tags: highlight each form the text uses
+        self.persons = {t.decode("utf-8") if isinstance(t, bytes) else t
+                        for f, t in terms if f == "persons"}
+        self.register = register if self.persons else None
         self.stemmed = {t.decode("utf-8") if isinstance(t, bytes) else t
                         for f, t in terms if f == STEMMED}
         exact = {t.decode("utf-8") if isinstance(t, bytes) else t
@@ -39,7 +43,7 @@ class TermMatcher:
         self._exact = schema["text_exact"].analyzer
 
     def __bool__(self) -> bool:
-        return bool(self.stemmed or self.exact)
+        return bool(self.stemmed or self.exact or self.persons)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         found = set()
@@ -51,6 +55,9 @@ class TermMatcher:
             for t in self._exact(text, chars=True):
                 if t.text in self.exact:
                     found.add((t.startchar, t.endchar))
+        if self.register is not None:
+            found.update((m.start, m.end) for m in self.register.mentions(text)
+                         if m.person in self.persons)
         return _merge(sorted(found), text)
 
 

@@ -248,7 +248,8 @@ class QueryBuilder:
             hit = self._person_at(run, i)
             if hit:
                 person, n = hit
-                out.append(self._person_group(person, also))
+                typed = " ".join(t.text for t in run[i : i + n])
+                out.append(self._person_group(person, typed, also))
                 i += n
                 continue
             variants = transliterations(word) if (is_cyrillic(word) or word[:1].isupper()) \
@@ -271,10 +272,16 @@ class QueryBuilder:
                 return person, n
         return None
 
-    def _person_group(self, person_id: str, also: list[str], field: str | None = None) -> str:
+    def _person_group(self, person_id: str, typed: str, also: list[str],
+                      field: str | None = None) -> str:
+        """Every form of a registered person's name. In running text that is one term: the
+        index tagged each passage with the persons it names, in whatever form (and the typed
+        form is kept, for ranking). In other fields the forms are spelled out."""
         person = self.register.persons[person_id]
         variants = person.variants()
         also.extend(variants)
+        if field is None:
+            return f"(persons:{person_id} OR {_term(typed)})"
         terms = [_term(v, field) for v in variants]
         return "(" + " OR ".join(dict.fromkeys(terms)) + ")"
 
@@ -282,7 +289,7 @@ class QueryBuilder:
         body, _, slop = phrase[1:].rpartition('"')
         person = self.register.lookup(body) if self.register and not slop else None
         if person:
-            return self._person_group(person, also)
+            return self._person_group(person, body, also)
         return f'{EXACT}:"{body}"{slop}'
 
     def _fielded(self, name: str, value: Token, also: list[str]) -> str:
@@ -308,7 +315,7 @@ class QueryBuilder:
         if target == "author" and self.register:
             person = self.register.lookup(body)
             if person:
-                return self._person_group(person, also, field="author")
+                return self._person_group(person, body, also, field="author")
         return f"{target}:{raw}"
 
 

@@ -264,7 +264,7 @@ class Searcher:
         per_doc = Counter(map(snap.columns["doc_id"].__getitem__, matched))
         facets = self._facets(snap, matched, filters)
         top = s.search(final, limit=None if req.within else TOP_K)
-        matcher = TermMatcher(parsed.query, s.reader(), s.schema)
+        matcher = TermMatcher(parsed.query, s.reader(), s.schema, self.register)
 
         by_doc: dict[str, list] = defaultdict(list)
         for hit in top:
