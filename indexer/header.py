@@ -4,6 +4,7 @@ provenance with the sha256 of each input."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -13,11 +14,28 @@ from .tei import XML_ID, XML_LANG, E
 AVAILABILITY = {
     "public-domain": "free",
     "cc-by-4.0": "free",
+    "open": "free",  # another open licence (CC BY-SA, CC BY-NC…): its words are in the licence
     "copyright": "restricted",
     "uncertain": "unknown",
+    "other": "unknown",
 }
 LANGUAGES = {"en": "English", "ru": "Russian", "fr": "French", "de": "German", "cs": "Czech",
              "hu": "Hungarian", "zh": "Chinese", "ar": "Arabic"}
+
+
+def rights_code(text: str) -> str:
+    """The store's rights category for a free-text rights statement."""
+    t = text.lower()
+    if "public domain" in t or "cc0" in t or t.strip() in ("pd", "public-domain"):
+        return "public-domain"
+    if re.search(r"cc[ -]?by(?:[ -]?4\.0)?$", t.strip()) or "cc-by-4.0" in t:
+        return "cc-by-4.0"
+    if "creative commons" in t or re.search(r"\bcc[ -]?by", t) or "open licen" in t:
+        return "open"
+    if "copyright" in t or "©" in t or "all rights reserved" in t:
+        return "copyright"
+    return "other"
+
 
 
 @dataclass
@@ -109,7 +127,7 @@ def tei_header(rec: HeaderRecord) -> etree._Element:
                        ident=rec.language, usage="0")
         )
     profile = E.profileDesc(
-        E.creation(E.date(rec.date, when=rec.date)),
+        E.creation(E.date(rec.date, when=rec.date) if rec.date else E.date("undated")),
         languages,
         E.textClass(E.keywords(E.term(rec.type, type="doctype"),
                                E.term(rec.collection, type="collection"))),

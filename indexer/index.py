@@ -8,7 +8,7 @@ complete: a failed build leaves the previous index as it was.
 
 from __future__ import annotations
 
-import json
+import hashlib
 import shutil
 import time
 from dataclasses import dataclass
@@ -19,13 +19,12 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import capitalised_words, exact_analyzer, text_analyzer
 from .persons import REGISTER_ID, Register
-from .store import document_paths, newest_mtime
+from .store import document_paths
 from .teidoc import Document, read_document
 from .xmlsafe import XMLInputError
 
 PASSAGES = "passages"
 CITATIONS = "citations"
-STAMP = "BUILT.json"
 
 
 def passage_schema(names: set[str] | frozenset[str] = frozenset()) -> Schema:
@@ -33,6 +32,7 @@ def passage_schema(names: set[str] | frozenset[str] = frozenset()) -> Schema:
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True, sortable=True),
+        tei_sha=ID(sortable=True),  # the stored TEI's sha256: tells a stale index entry
         kind=ID(stored=True),
         position=NUMERIC(stored=True),
         title=TEXT(stored=True, analyzer=exact_analyzer(), field_boost=2.0),
@@ -86,7 +86,8 @@ def passage_records(doc: Document, register: Register):
         if not passage.id or not passage.text:
             continue
         yield {
-            "passage_id": passage.id, "doc_id": doc.doc_id, "kind": passage.kind,
+            "passage_id": passage.id, "doc_id": doc.doc_id, "tei_sha": doc.sha256,
+            "kind": passage.kind,
             "position": position, "title": doc.title, "author": doc.author,
             "authors": ",".join(a.replace(",", " ") for a in doc.authors), "date": doc.date,
             "year": year, "type": doc.type, "language": doc.language,
@@ -146,8 +147,6 @@ def build_index(sources: Path, index_dir: Path) -> BuildReport:
         n_notes += len(doc.notes)
     pw.commit()
     cw.commit()
-    stamp = {"documents": len(docs), "passages": n_passages, "store_mtime": newest_mtime(sources)}
-    (building / STAMP).write_text(json.dumps(stamp))
     old = index_dir.with_name(index_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if index_dir.exists():
@@ -158,15 +157,73 @@ def build_index(sources: Path, index_dir: Path) -> BuildReport:
                        time.perf_counter() - started)
 
 
+def stale_documents(sources: Path, index_dir: Path) -> tuple[list[Path], list[str]]:
+    """What the index lacks or holds wrongly: stored files whose TEI differs from what was
+    indexed (or was never indexed), and indexed documents no longer in the store."""
+    ix = whoosh_index.open_dir(index_dir, indexname=PASSAGES)
+    indexed: dict[str, str] = {}
+    with ix.searcher() as s:
+        reader = s.reader()
+        if reader.doc_count():
+            ids = reader.column_reader("doc_id", translate=True)
+            shas = reader.column_reader("tei_sha", translate=True)
+            for docnum in reader.all_doc_ids():
+                indexed.setdefault(ids[docnum], shas[docnum])
+    stale, present = [], set()
+    for path in document_paths(sources):
+        present.add(path.stem)
+        known = indexed.get(path.stem)
+        if known is None and path.stem == REGISTER_ID:
+            continue  # the register has no passages of its own
+        if known != hashlib.sha256(path.read_bytes()).hexdigest():
+            stale.append(path)
+    return stale, sorted(set(indexed) - present)
+
+
+def update_index(sources: Path, index_dir: Path, paths: list[Path],
+                 removed: list[str] = ()) -> int:
+    """Re-index the documents at ``paths`` and drop ``removed`` ones, in one commit per index
+    (Whoosh commits are atomic: a crash leaves the index as it was before). Returns the number
+    of passages written."""
+    docs = [read_document(p) for p in paths]
+    register = Register.load(sources / f"{REGISTER_ID}.xml")
+    passages = whoosh_index.open_dir(index_dir, indexname=PASSAGES)
+    citations = whoosh_index.open_dir(index_dir, indexname=CITATIONS)
+    written = 0
+    pw, cw = passages.writer(limitmb=128), citations.writer()
+    try:
+        for doc_id in [d.doc_id for d in docs] + list(removed):
+            pw.delete_by_term("doc_id", doc_id)
+            cw.delete_by_term("source_doc", doc_id)
+        for doc in docs:
+            for record in passage_records(doc, register):
+                pw.add_document(**record)
+                written += 1
+            for record in citation_records(doc):
+                cw.add_document(**record)
+    except BaseException:
+        pw.cancel()
+        cw.cancel()
+        raise
+    cw.commit()
+    pw.commit()
+    return written
+
+
+def reconcile(sources: Path, index_dir: Path) -> tuple[int, int]:
+    """Bring the index in line with the store; returns (documents re-indexed, removed)."""
+    stale, removed = stale_documents(sources, index_dir)
+    if stale or removed:
+        update_index(sources, index_dir, stale, removed)
+    return len(stale), len(removed)
+
+
 def index_is_current(sources: Path, index_dir: Path) -> bool:
-    """True when an index exists and was built after the store last changed."""
-    stamp = index_dir / STAMP
-    if not stamp.exists() or not whoosh_index.exists_in(index_dir, indexname=PASSAGES):
+    """True when an index exists and holds exactly what the store holds."""
+    if not whoosh_index.exists_in(index_dir, indexname=PASSAGES):
         return False
     try:
-        built = json.loads(stamp.read_text())
-    except ValueError:
+        stale, removed = stale_documents(sources, index_dir)
+    except (OSError, ValueError, KeyError):
         return False
-    return built.get("store_mtime", -1) >= newest_mtime(sources) and built.get(
-        "documents"
-    ) == len(document_paths(sources))
+    return not stale and not removed

@@ -37,9 +37,3 @@ def write_document(sources: Path, doc_id: str, data: bytes) -> bool:
 def document_paths(sources: Path) -> list[Path]:
     """Every stored TEI document, in a stable order."""
     return sorted(p for p in sources.glob("*.xml") if not p.name.startswith("."))
-
-
-def newest_mtime(sources: Path) -> float:
-    """When the store last changed (0 for an empty store)."""
-    paths = document_paths(sources)
-    return max([sources.stat().st_mtime] + [p.stat().st_mtime for p in paths]) if paths else 0.0

@@ -8,14 +8,16 @@ elements are not part of a passage's text but records of their own, with their t
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from .header import rights_code
 from .tei import NS, TEI_NS, XML_ID, XML_LANG, local, text_of
-from .xmlsafe import parse_file
+from .xmlsafe import parse_bytes
 
 PASSAGE_TAGS = frozenset({"p", "ab", "cit", "epigraph", "figure", "lg", "sp", "table", "list"})
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
@@ -62,6 +64,7 @@ class Document:
     inputs: list[tuple[str, str]]
     collection: str
     root: etree._Element = field(repr=False)
+    sha256: str = ""  # of the stored TEI file: what the index was built from
     passages: list[Passage] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
@@ -134,7 +137,8 @@ def _containing_passage(el: etree._Element) -> str | None:
 
 def read_document(path: Path) -> Document:
     """Read a stored TEI file; raises ``XMLInputError`` for XML that cannot be accepted."""
-    root = parse_file(path).getroot()
+    data = Path(path).read_bytes()
+    root = parse_bytes(data, where=str(path)).getroot()
     doc_id = root.get(XML_ID) or Path(path).stem
     header = "tei:teiHeader/tei:fileDesc/"
     title = _first(root, header + "tei:titleStmt/tei:title[@type='main']",
@@ -149,6 +153,7 @@ def read_document(path: Path) -> Document:
     availability = root.find(header + "tei:publicationStmt/tei:availability", NS)
     licence = availability.find("tei:licence", NS) if availability is not None else None
     holding = root.find(header + "tei:notesStmt/tei:note[@type='holding']", NS)
+    licence_note = root.find(header + "tei:notesStmt/tei:note[@type='licence']", NS)
     provenance = root.find(header + "tei:notesStmt/tei:note[@type='provenance']", NS)
     profile = "tei:teiHeader/tei:profileDesc/"
     doctype = root.find(profile + "tei:textClass//tei:term[@type='doctype']", NS)
@@ -163,9 +168,11 @@ def read_document(path: Path) -> Document:
         type=_text(doctype) or "document",
         language=(lang_el.get("ident") if lang_el is not None else None)
         or root.get(XML_LANG, ""),
-        rights=availability.get("n", "") if availability is not None else "",
+        rights=(availability.get("n", "") if availability is not None else "")
+        or (rights_code(_text(licence) or _text(availability) or _text(licence_note))
+            if (availability is not None or licence_note is not None) else ""),
         availability=availability.get("status", "") if availability is not None else "",
-        licence=_text(licence) or _text(availability),
+        licence=_text(licence) or _text(availability) or _text(licence_note),
         licence_url=licence.get("target", "") if licence is not None else "",
         provenance=text_of(provenance, frozenset({"idno"})) if provenance is not None else "",
         holding=holding.get("n", "full") if holding is not None else "full",
@@ -174,6 +181,7 @@ def read_document(path: Path) -> Document:
         collection=_text(root.find(profile + "tei:textClass//tei:term[@type='collection']", NS))
         or "Unsorted",
         root=root,
+        sha256=hashlib.sha256(data).hexdigest(),
     )
     record = doc.record
     if record is not None and record.get(XML_ID):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Flask
 from werkzeug.routing import BaseConverter
+from whoosh import index as whoosh_index
 
-from indexer.index import build_index, index_is_current
+from indexer.index import PASSAGES, build_index, reconcile
 from indexer.paths import Paths
 
 from .blueprint import blueprint
@@ -29,9 +30,14 @@ class Library:
 
 
 def ensure_index(paths: Paths) -> bool:
-    """Build the index when it is missing or older than the store; True if it was built."""
-    if index_is_current(paths.sources, paths.index):
-        return False
+    """Build the index when it is missing or unreadable; otherwise bring it in line with the
+    store (documents added, changed or removed since). True if anything was done."""
+    if whoosh_index.exists_in(paths.index, indexname=PASSAGES):
+        try:
+            changed, removed = reconcile(paths.sources, paths.index)
+            return bool(changed or removed)
+        except (OSError, ValueError, KeyError):
+            pass  # an index from an older schema or a damaged one: rebuild it
     build_index(paths.sources, paths.index)
     return True
 

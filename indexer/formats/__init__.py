@@ -1,0 +1,58 @@
+"""Readers: one module per input format, each turning a file's bytes into :class:`Extracted`
+records (text blocks and whatever metadata the file itself states). ``compose`` then makes TEI
+of them; TEI input is kept as given (``tei``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class RefusedInput(ValueError):
+    """A file that cannot be imported; ``str()`` says what is wrong and, where it can, where."""
+
+
+@dataclass
+class Block:
+    kind: str  # "p" (a paragraph), "head" (a heading), "pb" (a page break; text = page number)
+    text: str
+
+
+@dataclass
+class Extracted:
+    """What a reader found in one file (or one row of a CSV file)."""
+
+    id_hint: str  # a readable base for the document id
+    title: str = ""
+    creators: list[str] = field(default_factory=list)
+    date: str = ""
+    language: str = ""
+    type: str = ""
+    source: str = ""
+    description: str = ""
+    rights: str = ""
+    blocks: list[Block] = field(default_factory=list)
+    tei: object | None = None  # TEI input: the parsed tree, kept as given
+    notes: list[str] = field(default_factory=list)  # what the reader did, for the provenance
+
+
+@dataclass
+class ReadOptions:
+    pdf_password: str | None = None
+    validate_tei: bool = True
+
+
+Reader = Callable[[Path, bytes, ReadOptions], list[Extracted]]
+
+
+def reader_for(path: Path) -> Reader | None:
+    from . import html, pdf, records, tei, text
+
+    return {
+        ".xml": tei.read, ".tei": tei.read, ".pdf": pdf.read, ".txt": text.read,
+        ".text": text.read, ".html": html.read, ".htm": html.read, ".csv": records.read,
+    }.get(path.suffix.lower())
+
+
+KNOWN_SUFFIXES = (".xml", ".tei", ".pdf", ".txt", ".text", ".html", ".htm", ".csv")

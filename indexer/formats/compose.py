@@ -1,0 +1,146 @@
+"""Extracted text plus the batch's metadata → a TEI document (or, for TEI input, the given
+document with the metadata, provenance and ids the store needs added in the right places)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..header import AVAILABILITY, LANGUAGES, HeaderRecord, rights_code, tei_document
+from ..tei import NS, TEI_NS, XML_ID, E, tag
+from . import Extracted
+from .tei import add_ids
+
+DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+@dataclass
+class Metadata:
+    """What the manifest (or the command line) says of a file; it overrides the file."""
+
+    title: str = ""
+    creators: list[str] = field(default_factory=list)
+    date: str = ""
+    language: str = ""
+    type: str = ""
+    rights: str = ""
+    source: str = ""
+    collection: str = ""
+    description: str = ""
+
+
+def normalise_date(value: str) -> str:
+    """An ISO date (YYYY, YYYY-MM, YYYY-MM-DD) or ''."""
+    m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
+    return "-".join(p for p in m.groups() if p) if m else ""
+
+
+def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str],
+            collection: str) -> etree._Element:
+    """A TEI document for text extracted from a non-TEI file."""
+    language = meta.language or ex.language or "und"
+    source = meta.source or ex.source
+    rights_text = meta.rights or ex.rights
+    rec = HeaderRecord(
+        doc_id=doc_id, title=meta.title or ex.title or doc_id,
+        authors=meta.creators or ex.creators, date=normalise_date(meta.date or ex.date),
+        language=language, text_language=language, type=meta.type or ex.type or "document",
+        rights=rights_code(rights_text), licence=rights_text,
+        provenance=f"Imported from {original[0]}: " + "; ".join(ex.notes)
+        + (f". Source: {source}" if source else "") + ".",
+        bibl={"title": meta.title or ex.title or doc_id,
+              "author": meta.creators or ex.creators,
+              "date": normalise_date(meta.date or ex.date), "url": source,
+              "note": meta.description or ex.description},
+        holding="full", inputs=[original], collection=collection or "Imported",
+    )
+    div = E.div(type="text")
+    n = 0
+    for block in ex.blocks:
+        if block.kind == "pb":
+            div.append(E.pb(n=block.text))
+            continue
+        n += 1
+        p = E.p(block.text)
+        if block.kind == "head":
+            p.set("rend", "heading")
+        p.set(XML_ID, f"{doc_id}-p{n}")
+        div.append(p)
+    return tei_document(rec, E.body(div))
+
+
+def _child(parent: etree._Element, name: str, before: tuple[str, ...] = ()) -> etree._Element:
+    """``parent``'s child ``name``, created (before the first of ``before``) when missing."""
+    found = parent.find(f"tei:{name}", NS)
+    if found is not None:
+        return found
+    el = etree.Element(tag(name))
+    anchor = next((c for c in parent if etree.QName(c).localname in before), None)
+    if anchor is not None:
+        anchor.addprevious(el)
+    else:
+        parent.append(el)
+    return el
+
+
+def enrich_tei(root: etree._Element, doc_id: str, ex: Extracted, meta: Metadata,
+               original: tuple[str, str], collection: str) -> int:
+    """Add to a given TEI document what the store needs, leaving the rest as it was: the root
+    id, passage ids, provenance with the original's sha256, and the manifest's overrides.
+    Returns the number of passage ids added."""
+    root.set(XML_ID, doc_id)
+    added = add_ids(root, doc_id)
+    header = root.find("tei:teiHeader", NS)
+    file_desc = header.find("tei:fileDesc", NS)
+    title_stmt = file_desc.find("tei:titleStmt", NS)
+    if meta.title:
+        title = title_stmt.find("tei:title", NS)
+        for child in list(title):
+            title.remove(child)
+        title.text = meta.title
+    if meta.creators:
+        for old in title_stmt.findall("tei:author", NS):
+            title_stmt.remove(old)
+        for name in meta.creators:
+            title_stmt.append(E.author(name))
+    notes = _child(file_desc, "notesStmt", before=("sourceDesc",))
+    note = E.note(f"Imported from {original[0]}: " + "; ".join(ex.notes)
+                  + (f"; {added} passage ids added" if added else "") + ".", type="provenance")
+    note.append(E.idno(original[1], type="sha256", n=original[0]))
+    notes.append(note)
+    if meta.rights:
+        publication = file_desc.find("tei:publicationStmt", NS)
+        licence = publication.find("tei:availability/tei:licence", NS)
+        if licence is not None:
+            licence.text = meta.rights
+        elif publication.find("tei:p", NS) is None:
+            publication.append(E.availability(E.licence(meta.rights),
+                                              status=AVAILABILITY[rights_code(meta.rights)],
+                                              n=rights_code(meta.rights)))
+        else:
+            notes.append(E.note(meta.rights, type="licence"))
+    profile = _child(header, "profileDesc", before=("xenoData", "revisionDesc"))
+    if meta.date:
+        creation = _child(profile, "creation")
+        for old in creation.findall("tei:date", NS):
+            creation.remove(old)
+        creation.insert(0, E.date(meta.date, when=normalise_date(meta.date)))
+    if meta.language:
+        usage = _child(profile, "langUsage")
+        for old in list(usage):
+            usage.remove(old)
+        usage.append(E.language(LANGUAGES.get(meta.language, meta.language),
+                                ident=meta.language))
+    if meta.type or collection:
+        keywords = _child(_child(profile, "textClass"), "keywords")
+        for kind, value in (("doctype", meta.type), ("collection", collection)):
+            if value:
+                for old in keywords.findall(f"tei:term[@type='{kind}']", NS):
+                    keywords.remove(old)
+                keywords.append(E.term(value, type=kind))
+    return added
+
+
+TEI_ROOT = f"{{{TEI_NS}}}TEI"

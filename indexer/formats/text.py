@@ -1,0 +1,81 @@
+"""Plain text: encoding detected (UTF-8, else CP1251 or KOI8-R for Russian, else Latin-1),
+paragraphs from blank lines, or from lines when the text keeps one paragraph per line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import Block, Extracted, ReadOptions, RefusedInput
+
+_CYRILLIC = re.compile(r"[А-яЁё]")
+_LOWER_CYRILLIC = re.compile(r"[а-яё]")
+
+
+def looks_binary(data: bytes) -> bool:
+    """NUL bytes, or many control characters, in the first 8 KB."""
+    head = data[:8192]
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(head) * 0.02
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding). Russian single-byte encodings are told apart by which decoding gives
+    mostly lower-case letters, as running text has."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8"), "utf-8 (with BOM)"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = None
+    for encoding in ("cp1251", "koi8_r"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        letters = len(_CYRILLIC.findall(text))
+        score = len(_LOWER_CYRILLIC.findall(text)) / letters if letters else 0
+        if best is None or score > best[0]:
+            best = (score, text, encoding)
+    if best and best[0] > 0.5:
+        return best[1], best[2]
+    return data.decode("latin-1"), "latin-1"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blank-line paragraphs; hard-wrapped lines inside them are joined (a hyphen at a line end
+    that splits a word is removed)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    chunks = re.split(r"\n\s*\n", text)
+    if len(chunks) == 1 and text.count("\n") > 3:
+        lines = [line for line in text.split("\n") if line.strip()]
+        long_lines = sum(len(line) > 200 for line in lines)
+        if long_lines > len(lines) / 3:  # one paragraph per line
+            chunks = lines
+    out = []
+    for chunk in chunks:
+        joined = re.sub(r"(\w)-\n(\w)", r"\1\2", chunk.strip())
+        joined = " ".join(joined.split())
+        if joined:
+            out.append(joined)
+    return out
+
+
+def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
+    if not data.strip():
+        raise RefusedInput(f"{path.name}: the file is empty")
+    if looks_binary(data):
+        raise RefusedInput(f"{path.name}: binary content, not text (is it really a .txt file?)")
+    text, encoding = decode(data)
+    paras = paragraphs(text)
+    first = paras[0] if paras else path.stem
+    return [Extracted(
+        id_hint=path.stem,
+        title=first if len(first) < 120 else path.stem.replace("_", " "),
+        language="ru" if len(_CYRILLIC.findall(text)) > len(text) * 0.3 else "",
+        blocks=[Block("p", p) for p in paras],
+        notes=[f"plain text, decoded as {encoding}"],
+    )]
