@@ -9,6 +9,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from indexer.bibliography import SeedError
 from indexer.essay import EssayError
@@ -89,10 +90,57 @@ def _search(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _import(args: argparse.Namespace, paths: Paths) -> int:
+    from indexer.ingest import Importer, ImportOptions, report_text, to_json
+    from indexer.manifest import read_manifest
+
+    manifest = None
+    if args.manifest:
+        manifest, problems = read_manifest(args.manifest)
+        if problems:
+            for problem in problems:
+                print(problem, file=sys.stderr)
+            print(f"library import: the manifest has {len(problems)} problem(s); nothing "
+                  "imported", file=sys.stderr)
+            return 1
+    options = ImportOptions(collection=args.collection or "", rights=args.rights or "",
+                            pdf_password=args.pdf_password, validate_tei=not args.no_validate,
+                            jobs=max(1, args.jobs), check_only=args.check)
+    importer = Importer(paths, options, manifest, progress=_progress_bar())
+    report = importer.run(args.paths)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
+    if args.json:
+        print(to_json(report))
+    else:
+        if args.check:
+            print(f"check: {report.checked} file(s) read, {len(report.imported)} document(s) "
+                  f"would be imported; nothing was imported")
+        print(report_text(report))
+    return report.exit_code
+
+
+def _progress_bar():
+    """A one-line progress bar on a terminal; nothing when output is piped."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, name: str) -> None:
+        width = 30
+        filled = int(width * done / max(total, 1))
+        print(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {name[:40]:<40}",
+              end="", file=sys.stderr, flush=True)
+    return show
+
+
 def _check(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.check import check_store
 
     docs, faults = check_store(paths.sources)
+    if args.fixity:
+        from indexer.ingest import fixity
+
+        faults += fixity(paths.sources)
     for fault in faults:
         print(fault)
     notes = sum(len(d.notes) for d in docs)
@@ -120,11 +168,29 @@ def parser() -> argparse.ArgumentParser:
                         "collection (e.g. --filter type=memoir)")
     q.add_argument("--in", dest="within", metavar="DOC_ID", help="search inside one document")
     q.add_argument("--json", action="store_true", help="print JSON, as /api/search does")
-    sub.add_parser("check", help="check every TEI file: well-formed, ids unique, links resolve")
+    c = sub.add_parser("check", help="check every TEI file: well-formed, ids unique, links "
+                       "resolve")
+    c.add_argument("--fixity", action="store_true",
+                   help="also verify every kept original against the sha256 its TEI records")
+    i = sub.add_parser("import", help="import files and folders (TEI, PDF, text, HTML, CSV "
+                       "records) into the store and the index")
+    i.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    i.add_argument("--manifest", type=Path, help="CSV with Dublin Core columns: file, title, "
+                   "creator, date, language, type, rights, source, collection, description")
+    i.add_argument("--collection", help="collection for every file the manifest does not place")
+    i.add_argument("--rights", help="rights statement for files the manifest says nothing of")
+    i.add_argument("--check", action="store_true",
+                   help="read and check the whole batch, report every problem, import nothing")
+    i.add_argument("--json", action="store_true", help="print the report as JSON")
+    i.add_argument("--jobs", type=int, default=1, help="processes extracting text in parallel")
+    i.add_argument("--pdf-password", help="password of encrypted PDFs")
+    i.add_argument("--no-validate", action="store_true",
+                   help="accept TEI that is not valid against tei_all (it is still parsed)")
     return p
 
 
-COMMANDS = {"build": _build, "serve": _serve, "search": _search, "check": _check}
+COMMANDS = {"build": _build, "serve": _serve, "search": _search, "check": _check,
+            "import": _import}
 
 
 def main(argv: list[str] | None = None) -> int:

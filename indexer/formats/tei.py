@@ -67,5 +67,9 @@ def add_ids(root, doc_id: str) -> int:
 
 
 def slug(text: str) -> str:
-    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return value[:80] or "document"
+    """A document id from a name: lower-case ASCII letters, digits and hyphens, starting with a
+    letter (an ``xml:id`` must be an XML name)."""
+    value = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].strip("-")
+    if not value[:1].isalpha():
+        value = f"doc-{value}" if value else "document"
+    return value
