@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from whoosh.lang.snowball.russian import RussianStemmer
+
 from .analysis import TOKEN, exact_analyzer
 from .tei import NS, XML_ID, XML_LANG, text_of
 from .xmlsafe import parse_file
 
 REGISTER_ID = "persons"
 _WORD = re.compile(TOKEN)
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 @dataclass(frozen=True)
@@ -49,8 +52,19 @@ class Person:
 
 
 def words(text: str) -> tuple[str, ...]:
-    """The folded words of ``text``, as the exact analyzer sees them."""
-    return tuple(t.text for t in _analyzer()(text))
+    """The folded words of ``text``, as the exact analyzer sees them, Russian words reduced to
+    their stem so that an inflected name is found (Готвальду, Сталина, Хрущёва)."""
+    return tuple(_norm(t.text) for t in _analyzer()(text))
+
+
+@lru_cache(maxsize=100_000)
+def _norm(word: str) -> str:
+    return _russian().stem(word) if _CYRILLIC.search(word) else word
+
+
+@lru_cache(maxsize=1)
+def _russian():
+    return RussianStemmer()
 
 
 @lru_cache(maxsize=1)
@@ -122,7 +136,8 @@ class Register:
         if text.isascii():  # the common case: the tokenizer's words, lower-cased, suffice
             tokens = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
         else:  # whoosh reuses one Token object, so copy what is needed as it goes by
-            tokens = [(t.text, t.startchar, t.endchar) for t in _analyzer()(text, chars=True)]
+            tokens = [(_norm(t.text), t.startchar, t.endchar)
+                      for t in _analyzer()(text, chars=True)]
         folded = [t[0] for t in tokens]
         found, i = [], 0
         while i < len(tokens):

@@ -94,12 +94,12 @@ def _import(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.ingest import Importer, ImportOptions, report_text, to_json
     from indexer.manifest import read_manifest
 
-    manifest = None
+    manifest, problems = None, []
     if args.manifest:
         manifest, problems = read_manifest(args.manifest)
-        if problems:
-            for problem in problems:
-                print(problem, file=sys.stderr)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems and not args.check:  # a batch is checked whole: nothing goes in
             print(f"library import: the manifest has {len(problems)} problem(s); nothing "
                   "imported", file=sys.stderr)
             return 1
@@ -117,7 +117,7 @@ def _import(args: argparse.Namespace, paths: Paths) -> int:
             print(f"check: {report.checked} file(s) read, {len(report.imported)} document(s) "
                   f"would be imported; nothing was imported")
         print(report_text(report))
-    return report.exit_code
+    return 1 if problems else report.exit_code
 
 
 def _progress_bar():

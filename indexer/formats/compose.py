@@ -3,6 +3,7 @@ document with the metadata, provenance and ids the store needs added in the righ
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 
@@ -32,9 +33,16 @@ class Metadata:
 
 
 def normalise_date(value: str) -> str:
-    """An ISO date (YYYY, YYYY-MM, YYYY-MM-DD) or ''."""
+    """An ISO date (YYYY, YYYY-MM, YYYY-MM-DD) that exists, or ''."""
     m = re.match(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", value.strip())
-    return "-".join(p for p in m.groups() if p) if m else ""
+    if not m:
+        return ""
+    year, month, day = m.groups()
+    try:
+        datetime.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return ""
+    return "-".join(p for p in m.groups() if p)
 
 
 def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str],

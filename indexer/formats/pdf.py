@@ -5,6 +5,7 @@ read only with its password."""
 from __future__ import annotations
 
 import io
+import logging
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pypdf.errors import FileNotDecryptedError, PdfReadError
 from . import Block, Extracted, ReadOptions, RefusedInput
 from .text import paragraphs
 
+logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are ours to report
 MIN_TEXT = 20  # characters of text, over the whole document, below which there is no text layer
 
 
