@@ -11,7 +11,9 @@ from indexer.paths import Paths
 
 from .blueprint import blueprint
 from .documents import DocumentStore
+from .jobs import JobRunner
 from .searcher import Searcher
+from .users import secret_key
 
 
 class DocIdConverter(BaseConverter):
@@ -21,12 +23,13 @@ class DocIdConverter(BaseConverter):
 
 
 class Library:
-    """What the views need: the store, the searcher over the index, and the paths."""
+    """What the views need: the store, the searcher over the index, the import jobs."""
 
     def __init__(self, paths: Paths):
         self.paths = paths
         self.store = DocumentStore(paths.sources)
         self.searcher = Searcher.for_store(paths.index, paths.sources)
+        self.jobs = JobRunner(paths)
 
 
 def ensure_index(paths: Paths) -> bool:
@@ -46,6 +49,12 @@ def create_app(paths: Paths | None = None) -> Flask:
     paths = paths or Paths.from_env()
     ensure_index(paths)
     app = Flask(__name__)
+    app.secret_key = secret_key(paths.home)
+    app.config.update(
+        MAX_CONTENT_LENGTH=200 * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+    )
     app.url_map.converters["docid"] = DocIdConverter
     app.json.sort_keys = False
     app.json.ensure_ascii = False

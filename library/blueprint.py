@@ -10,8 +10,8 @@ from .views.urls import TEMPLATE_GLOBALS, TEMPLATE_TESTS
 blueprint = Blueprint("library", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static")
 
-for rule, endpoint, view in ROUTES:
-    blueprint.add_url_rule(rule, endpoint, view, methods=["GET"])
+for rule, endpoint, view, *methods in ROUTES:
+    blueprint.add_url_rule(rule, endpoint, view, methods=methods[0] if methods else ["GET"])
 for name, fn in TEMPLATE_GLOBALS.items():
     blueprint.add_app_template_global(fn, name)
 for name, fn in TEMPLATE_TESTS.items():
@@ -28,6 +28,27 @@ def not_found(error):
         return jsonify(error="not found", path=request.path), 404
     return render_template("error.html", status=404, title="Not found",
                            message=f"There is no page at {request.path}."), 404
+
+
+@blueprint.app_errorhandler(400)
+def bad_request(error):
+    if _wants_json():
+        return jsonify(error=error.description), 400
+    return render_template("error.html", status=400, title="Bad request",
+                           message=error.description), 400
+
+
+@blueprint.app_errorhandler(403)
+def forbidden(error):
+    return render_template("error.html", status=403, title="Not allowed",
+                           message="This page is for librarians: log in first."), 403
+
+
+@blueprint.app_errorhandler(413)
+def too_large(error):
+    return render_template("error.html", status=413, title="Upload too large",
+                           message="The upload is larger than the library accepts in one "
+                                   "batch (200 MB); send the files in several batches."), 413
 
 
 @blueprint.app_errorhandler(405)

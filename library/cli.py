@@ -184,17 +184,56 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="print the report as JSON")
     i.add_argument("--jobs", type=int, default=1, help="processes extracting text in parallel")
     i.add_argument("--pdf-password", help="password of encrypted PDFs")
+    u = sub.add_parser("users", help="librarian accounts for the web import")
+    u.add_argument("action", choices=["add", "remove", "list"])
+    u.add_argument("name", nargs="?")
+    u.add_argument("--password-stdin", action="store_true",
+                   help="read the password from standard input instead of asking")
     i.add_argument("--no-validate", action="store_true",
                    help="accept TEI that is not valid against tei_all (it is still parsed)")
     return p
 
 
+def _users(args: argparse.Namespace, paths: Paths) -> int:
+    import getpass
+
+    from library.users import UserError, Users
+
+    users = Users(paths.home)
+    if args.action == "list":
+        print("\n".join(users.names()) or "(no accounts)")
+        return 0
+    if args.action == "remove":
+        if users.remove(args.name):
+            print(f"removed {args.name}")
+            return 0
+        print(f"library users: no account named {args.name!r}", file=sys.stderr)
+        return 1
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.name}: ")
+        if password != getpass.getpass("again: "):
+            print("library users: the two passwords differ", file=sys.stderr)
+            return 2
+    try:
+        users.add(args.name, password)
+    except UserError as exc:
+        print(f"library users: {exc}", file=sys.stderr)
+        return 2
+    print(f"account {args.name} saved (password hashed) in {users.path}")
+    return 0
+
+
 COMMANDS = {"build": _build, "serve": _serve, "search": _search, "check": _check,
-            "import": _import}
+            "import": _import, "users": _users}
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.command == "users" and args.action != "list" and not args.name:
+        p.error(f"users {args.action} needs a NAME")
     paths = Paths.from_env()
     try:
         return COMMANDS[args.command](args, paths)

@@ -44,15 +44,15 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """``library serve`` in its own process, on a free port; yields the base URL."""
-    home = tmp_path_factory.mktemp("serve-home")
+def start_server(home: Path, sources: Path):
+    """``library serve`` in its own process, on a free port: (process, base URL)."""
     port = _free_port()
-    env = dict(os.environ, LIBRARY_HOME=str(home), LIBRARY_SOURCES=str(ROOT / "sources"))
+    env = dict(os.environ, LIBRARY_HOME=str(home), LIBRARY_SOURCES=str(sources))
+    home.mkdir(parents=True, exist_ok=True)
+    log = open(home / "serve.log", "wb")  # a file, not a pipe: a full pipe would stall it
     proc = subprocess.Popen(
         [sys.executable, "-m", "library.cli", "serve", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -63,12 +63,44 @@ def server(tmp_path_factory):
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                out = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+                out = (home / "serve.log").read_text(errors="replace")
                 raise RuntimeError(f"library serve did not start:\n{out}") from None
             time.sleep(0.2)
-    yield base
+    return proc, base
+
+
+def stop_server(proc) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The committed store served over HTTP (read-only use); yields the base URL."""
+    proc, base = start_server(tmp_path_factory.mktemp("serve-home"), ROOT / "sources")
+    yield base
+    stop_server(proc)
+
+
+CHROMIUM = os.environ.get("LIBRARY_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; in CI its absence is a failure, not a skip."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: browser tests must run in CI")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()

@@ -1,8 +1,8 @@
-"""Every URL of the library, declared as data: (rule, endpoint, view)."""
+"""Every URL of the library, declared as data: (rule, endpoint, view[, methods])."""
 
 from __future__ import annotations
 
-from . import api, pages
+from . import api, librarian, pages
 
 ROUTES = [
     ("/", "home", pages.home),
@@ -14,4 +14,9 @@ ROUTES = [
     ("/api/doc/<docid:doc_id>", "api_doc", api.doc),
     ("/api/doc/<docid:doc_id>/notes", "api_notes", api.notes),
     ("/api/search", "api_search", api.search),
+    ("/login", "login", librarian.login, ["GET", "POST"]),
+    ("/logout", "logout", librarian.logout, ["POST"]),
+    ("/import", "import_form", librarian.import_form),
+    ("/import", "import_submit", librarian.import_submit, ["POST"]),
+    ("/import/<job_id>", "import_job", librarian.import_job),
 ]

@@ -29,5 +29,11 @@ def facet_url(key: str, value: str, add: bool) -> str:
     return url_for("library.search", **args.to_dict(flat=False))
 
 
-TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url}
+def _csrf() -> str:
+    from .librarian import csrf_token
+
+    return csrf_token()
+
+
+TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url, "csrf_token": _csrf}
 TEMPLATE_TESTS = {"cyrillic": is_cyrillic}

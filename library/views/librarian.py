@@ -1,0 +1,138 @@
+"""The librarian's side: log in, upload a batch (files plus an optional manifest), follow the
+import job and read its report. Readers who are not logged in never reach it."""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import secrets
+import shutil
+from pathlib import Path
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from werkzeug.utils import secure_filename
+
+from indexer.formats import KNOWN_SUFFIXES
+from indexer.ingest import ImportOptions
+from indexer.manifest import read_manifest
+
+from ..jobs import Job, new_job_id
+from ..users import Users
+from .context import lib
+
+MAX_FILES = 50
+MAX_FILE_BYTES = 100 * 1024 * 1024
+
+
+def csrf_token() -> str:
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf", "")
+    if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+        abort(400, description="the form has expired or did not come from this site; "
+                               "reload the page and send it again")
+
+
+def login_required(view):
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if not session.get("user"):
+            if request.method != "GET":
+                abort(403)
+            return redirect(url_for("library.login", next=request.full_path))
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def login():
+    error = None
+    if request.method == "POST":
+        _check_csrf()
+        name, password = request.form.get("name", ""), request.form.get("password", "")
+        if Users(lib().paths.home).verify(name, password):
+            session.clear()
+            session["user"] = name
+            session["csrf"] = secrets.token_urlsafe(32)
+            target = request.args.get("next", "")
+            # only a path of this site: never an open redirect
+            if not target.startswith("/") or target.startswith("//"):
+                target = url_for("library.import_form")
+            return redirect(target)
+        error = "Unknown name or wrong password."
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+def logout():
+    if request.method == "POST":
+        _check_csrf()
+        session.clear()
+    return redirect(url_for("library.home"))
+
+
+@login_required
+def import_form():
+    return render_template("import.html", limits=(MAX_FILES, MAX_FILE_BYTES), error=None)
+
+
+@login_required
+def import_submit():
+    _check_csrf()
+    files = [f for f in request.files.getlist("files") if f and f.filename]
+    manifest_upload = request.files.get("manifest")
+    error = None
+    if not files:
+        error = "Choose at least one file to import."
+    elif len(files) > MAX_FILES:
+        error = f"{len(files)} files is more than the {MAX_FILES} one batch may hold."
+    if error:
+        return render_template("import.html", limits=(MAX_FILES, MAX_FILE_BYTES),
+                               error=error), 400
+    job_id = new_job_id()
+    folder = lib().paths.home / "uploads" / job_id
+    batch = folder / "files"
+    names: dict[str, str] = {}
+    try:
+        for n, upload in enumerate(files, start=1):
+            # the uploaded name is shown to the librarian, never trusted as a path
+            safe = secure_filename(upload.filename) or f"file-{n}"
+            if Path(safe).suffix.lower() not in KNOWN_SUFFIXES:
+                safe = f"{safe}.unknown"
+            target = batch / f"{n:03d}" / safe
+            target.parent.mkdir(parents=True, exist_ok=True)
+            upload.save(target)
+            if target.stat().st_size > MAX_FILE_BYTES:
+                raise ValueError(f"{upload.filename}: over the limit of "
+                                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB per file")
+            names[str(target)] = upload.filename
+        manifest = None
+        if manifest_upload and manifest_upload.filename:
+            manifest_path = folder / "manifest.csv"
+            manifest_upload.save(manifest_path)
+            manifest, problems = read_manifest(manifest_path)
+            manifest.path = batch / "manifest.csv"  # entries resolve against the batch
+            if problems:
+                raise ValueError("the manifest has problems; nothing was imported: "
+                                 + "; ".join(p.replace(str(manifest_path), "manifest")
+                                             for p in problems))
+    except ValueError as exc:
+        shutil.rmtree(folder, ignore_errors=True)
+        return render_template("import.html", limits=(MAX_FILES, MAX_FILE_BYTES),
+                               error=str(exc)), 400
+    options = ImportOptions(collection=request.form.get("collection", "").strip(),
+                            rights=request.form.get("rights", "").strip(),
+                            pdf_password=request.form.get("pdf_password") or None)
+    job = Job(job_id, session["user"], batch, names, options, manifest)
+    current_app.extensions["library"].jobs.submit(job)
+    return redirect(url_for("library.import_job", job_id=job_id), code=303)
+
+
+@login_required
+def import_job(job_id: str):
+    job = current_app.extensions["library"].jobs.jobs.get(job_id)
+    if job is None:
+        abort(404)
+    return render_template("import_job.html", job=job)

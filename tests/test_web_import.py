@@ -1,0 +1,116 @@
+"""The librarian's web import, through a real server and a real browser: log in, upload files
+and a manifest, watch the job, read the report, find the document; and what a stranger or a
+forged form gets."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, start_server, stop_server
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def librarian_server(tmp_path_factory):
+    """A server over a writable copy of the store, with one librarian account."""
+    root = tmp_path_factory.mktemp("web-import")
+    shutil.copytree(ROOT / "sources", root / "sources")
+    home = root / "var"
+    env = dict(os.environ, LIBRARY_HOME=str(home), LIBRARY_SOURCES=str(root / "sources"))
+    added = subprocess.run([sys.executable, "-m", "library.cli", "users", "add", "anna",
+                            "--password-stdin"], input=PASSWORD + "\n", text=True, env=env,
+                           cwd=ROOT, capture_output=True)
+    assert added.returncode == 0, added.stderr
+    assert PASSWORD not in (home / "users.json").read_text()  # hashed, never stored plain
+    proc, base = start_server(home, root / "sources")
+    yield base, root
+    stop_server(proc)
+
+
+@pytest.fixture()
+def page(browser):
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def log_in(page, base, password=PASSWORD):
+    page.goto(f"{base}/import")
+    assert "/login" in page.url  # readers are sent to the login page
+    page.fill("#name", "anna")
+    page.fill("#password", password)
+    page.click("form.form button[type=submit]")
+
+
+def test_librarian_uploads_files_with_a_manifest_and_finds_them(page, librarian_server):
+    base, root = librarian_server
+    log_in(page, base)
+    page.wait_for_url("**/import")
+    letter = "Molotov wrote to Gottwald about the harvest of 1952. Nobody answered."
+    page.set_input_files("#files", [
+        {"name": "molotov-letter.txt", "mimeType": "text/plain", "buffer": letter.encode()},
+        {"name": "../../etc/passwd.txt", "mimeType": "text/plain",
+         "buffer": b"A note with a hostile name."},
+        {"name": "scan.pdf", "mimeType": "application/pdf",
+         "buffer": (ROOT / "tests/fixtures/import/pdf/104-10004-10156.pdf").read_bytes()},
+    ])
+    page.set_input_files("#manifest", {
+        "name": "manifest.csv", "mimeType": "text/csv",
+        "buffer": ("file,title,creator,date,rights,collection\n"
+                   "molotov-letter.txt,A letter of Molotov,Vyacheslav Molotov,1952-10-01,"
+                   "Public domain,Web uploads\n").encode()})
+    page.fill("#rights", "Test material")
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/import/*")
+    page.wait_for_selector(".job-state[data-state=done]", timeout=60_000)
+    assert "Imported 2, skipped 0, failed 1." in page.inner_text(".summary")
+    failed = page.inner_text(".report-failed")
+    assert "scan.pdf" in failed and "no text layer (scanned?) — OCR needed" in failed
+    imported = page.inner_text(".report-imported")
+    assert "molotov-letter.txt" in imported and "../../etc/passwd.txt" in imported
+    # the hostile name stayed a name: nothing was written outside the upload folder
+    assert not (root / "etc").exists() and not (root / "var" / "etc").exists()
+    page.click(".report-imported a >> nth=0")
+    assert page.inner_text("h1") == "A letter of Molotov"
+    page.goto(f"{base}/search?q=harvest+Gottwald")
+    assert "A letter of Molotov" in page.inner_text(".groups")
+    # and the same file again is a duplicate, reported as such
+    page.goto(f"{base}/import")
+    page.set_input_files("#files", [{"name": "molotov-letter.txt", "mimeType": "text/plain",
+                                     "buffer": letter.encode()}])
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector(".job-state[data-state=done]", timeout=60_000)
+    assert "duplicate" in page.inner_text(".report-skipped")
+
+
+def test_strangers_and_forged_forms_are_refused(page, librarian_server):
+    base, _ = librarian_server
+    assert page.request.get(f"{base}/import", max_redirects=0).status == 302
+    stranger = page.request.post(f"{base}/import", multipart={
+        "files": {"name": "x.txt", "mimeType": "text/plain", "buffer": b"x"}})
+    assert stranger.status == 403
+    log_in(page, base, password="wrong password!")
+    assert "Unknown name or wrong password." in page.inner_text(".error")
+    log_in(page, base)
+    page.wait_for_url("**/import")
+    forged = page.request.post(f"{base}/import", multipart={
+        "csrf": "not-the-token",
+        "files": {"name": "x.txt", "mimeType": "text/plain", "buffer": b"x"}})
+    assert forged.status == 400 and "did not come from this site" in forged.text()
+    token = page.get_attribute("input[name=csrf]", "value")
+    accepted = page.request.post(f"{base}/import", max_redirects=0, multipart={
+        "csrf": token, "files": {"name": "ok.txt", "mimeType": "text/plain", "buffer": b"x"}})
+    assert accepted.status == 303 and "/import/" in accepted.headers["location"]
+    page.goto(f"{base}/import")
+    many = [{"name": f"f{i}.txt", "mimeType": "text/plain", "buffer": f"n{i}".encode()}
+            for i in range(51)]
+    page.set_input_files("#files", many)
+    page.click("form.form button[type=submit]")
+    assert "51 files is more than the 50 one batch may hold." in page.inner_text(".error")
