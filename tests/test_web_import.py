@@ -63,9 +63,9 @@ def test_librarian_uploads_files_with_a_manifest_and_finds_them(page, librarian_
     ])
     page.set_input_files("#manifest", {
         "name": "manifest.csv", "mimeType": "text/csv",
-        "buffer": ("file,title,creator,date,rights,collection\n"
-                   "molotov-letter.txt,A letter of Molotov,Vyacheslav Molotov,1952-10-01,"
-                   "Public domain,Web uploads\n").encode()})
+        "buffer": (b"file,title,creator,date,rights,collection\n"
+                   b"molotov-letter.txt,A letter of Molotov,Vyacheslav Molotov,1952-10-01,"
+                   b"Public domain,Web uploads\n")})
     page.fill("#rights", "Test material")
     page.click("form.form button[type=submit]")
     page.wait_for_url("**/import/*")
