@@ -108,6 +108,19 @@ def citation_records(doc: Document):
             }
 
 
+def _add(pw, cw, docs: list[Document], register: Register) -> tuple[int, int]:
+    """Add the passages and citations of ``docs`` to the two writers: (passages, citations)."""
+    n_passages = n_citations = 0
+    for doc in docs:
+        for record in passage_records(doc, register):
+            pw.add_document(**record)
+            n_passages += 1
+        for record in citation_records(doc):
+            cw.add_document(**record)
+            n_citations += 1
+    return n_passages, n_citations
+
+
 def read_store(sources: Path) -> list[Document]:
     """Every document of the store; all unreadable files are reported together."""
     docs, faults = [], []
@@ -134,17 +147,10 @@ def build_index(sources: Path, index_dir: Path) -> BuildReport:
     building.mkdir()
     passages = whoosh_index.create_in(building, passage_schema(names), indexname=PASSAGES)
     citations = whoosh_index.create_in(building, citation_schema(), indexname=CITATIONS)
-    n_passages = n_citations = n_notes = 0
     pw = passages.writer(limitmb=256)
     cw = citations.writer()
-    for doc in docs:
-        for record in passage_records(doc, register):
-            pw.add_document(**record)
-            n_passages += 1
-        for record in citation_records(doc):
-            cw.add_document(**record)
-            n_citations += 1
-        n_notes += len(doc.notes)
+    n_passages, n_citations = _add(pw, cw, docs, register)
+    n_notes = sum(len(doc.notes) for doc in docs)
     pw.commit()
     cw.commit()
     old = index_dir.with_name(index_dir.name + ".old")
@@ -189,18 +195,12 @@ def update_index(sources: Path, index_dir: Path, paths: list[Path],
     register = Register.load(sources / f"{REGISTER_ID}.xml")
     passages = whoosh_index.open_dir(index_dir, indexname=PASSAGES)
     citations = whoosh_index.open_dir(index_dir, indexname=CITATIONS)
-    written = 0
     pw, cw = passages.writer(limitmb=128), citations.writer()
     try:
         for doc_id in [d.doc_id for d in docs] + list(removed):
             pw.delete_by_term("doc_id", doc_id)
             cw.delete_by_term("source_doc", doc_id)
-        for doc in docs:
-            for record in passage_records(doc, register):
-                pw.add_document(**record)
-                written += 1
-            for record in citation_records(doc):
-                cw.add_document(**record)
+        written, _ = _add(pw, cw, docs, register)
     except BaseException:
         pw.cancel()
         cw.cancel()

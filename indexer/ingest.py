@@ -16,13 +16,13 @@ import re
 import shutil
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
-from .formats import KNOWN_SUFFIXES, Extracted, ReadOptions, RefusedInput, reader_for
-from .formats.compose import Metadata, compose, enrich_tei, normalise_date
+from .formats import KNOWN_SUFFIXES, Extracted, Metadata, ReadOptions, RefusedInput, reader_for
+from .formats.compose import compose, enrich_tei, normalise_date
 from .formats.tei import slug
 from .index import build_index, reconcile, update_index
 from .manifest import Manifest
@@ -220,8 +220,8 @@ class Importer:
             return
         entry = self.manifest.lookup(path) if self.manifest else None
         meta = entry.meta if entry else Metadata()
-        meta.collection = meta.collection or self.options.collection
-        meta.rights = meta.rights or self.options.rights
+        meta = replace(meta, collection=meta.collection or self.options.collection,
+                       rights=meta.rights or self.options.rights)
         try:
             prepared = [self._prepare(path, digest, ex, meta) for ex in records]
         except RefusedInput as exc:

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .formats.compose import Metadata, normalise_date
+from .formats import Metadata
+from .formats.compose import normalise_date
 
 COLUMNS = ("file", "title", "creator", "date", "language", "type", "rights", "source",
            "collection", "description")

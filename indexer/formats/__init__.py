@@ -20,18 +20,26 @@ class Block:
 
 
 @dataclass
-class Extracted:
-    """What a reader found in one file (or one row of a CSV file)."""
+class Metadata:
+    """A Dublin Core description: what a file states of itself, or what the manifest (or the
+    command line) says of it, which overrides the file."""
 
-    id_hint: str  # a readable base for the document id
     title: str = ""
     creators: list[str] = field(default_factory=list)
     date: str = ""
     language: str = ""
     type: str = ""
-    source: str = ""
-    description: str = ""
     rights: str = ""
+    source: str = ""
+    collection: str = ""
+    description: str = ""
+
+
+@dataclass
+class Extracted(Metadata):
+    """What a reader found in one file (or one row of a CSV file)."""
+
+    id_hint: str = ""  # a readable base for the document id
     blocks: list[Block] = field(default_factory=list)
     tei: object | None = None  # TEI input: the parsed tree, kept as given
     notes: list[str] = field(default_factory=list)  # what the reader did, for the provenance

@@ -5,31 +5,15 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
 
 from ..header import AVAILABILITY, LANGUAGES, HeaderRecord, rights_code, tei_document
 from ..tei import NS, TEI_NS, XML_ID, E, tag
-from . import Extracted
+from . import Extracted, Metadata
 from .tei import add_ids
 
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
-
-
-@dataclass
-class Metadata:
-    """What the manifest (or the command line) says of a file; it overrides the file."""
-
-    title: str = ""
-    creators: list[str] = field(default_factory=list)
-    date: str = ""
-    language: str = ""
-    type: str = ""
-    rights: str = ""
-    source: str = ""
-    collection: str = ""
-    description: str = ""
 
 
 def normalise_date(value: str) -> str:

@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import Block, Extracted, ReadOptions, RefusedInput
-from .text import decode, looks_binary
+from .text import decode_text_file
 
 _DROP = ("script", "style", "noscript", "iframe", "object", "embed", "form", "nav", "header",
          "footer", "aside", "svg", "template", "button", "select", "canvas")
@@ -30,11 +30,7 @@ def _meta(doc, *names: str) -> str:
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
-    if not data.strip():
-        raise RefusedInput(f"{path.name}: the file is empty")
-    if looks_binary(data):
-        raise RefusedInput(f"{path.name}: binary content, not HTML")
-    text, encoding = decode(data)
+    text, encoding = decode_text_file(path, data, "HTML")
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
         doc = lxml_html.document_fromstring(text, parser=parser)

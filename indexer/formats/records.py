@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from . import Block, Extracted, ReadOptions, RefusedInput
-from .text import decode, looks_binary, paragraphs
+from .text import decode_text_file, paragraphs
 
 COLUMNS = {
     "title": ("title", "headline", "name"),
@@ -31,11 +31,7 @@ def _column(header: list[str], names: tuple[str, ...]) -> str | None:
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
-    if not data.strip():
-        raise RefusedInput(f"{path.name}: the file is empty")
-    if looks_binary(data):
-        raise RefusedInput(f"{path.name}: binary content, not CSV")
-    text, _ = decode(data)
+    text, _ = decode_text_file(path, data, "CSV")
     csv.field_size_limit(sys.maxsize)  # record bodies can exceed the default 131,072
     rows = csv.DictReader(io.StringIO(text, newline=""))
     header = rows.fieldnames or []

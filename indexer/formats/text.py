@@ -64,12 +64,19 @@ def paragraphs(text: str) -> list[str]:
     return out
 
 
-def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
+def decode_text_file(path: Path, data: bytes, kind: str) -> tuple[str, str]:
+    """(text, encoding) of a file that should hold ``kind`` text; refuses empty and binary
+    files, saying which."""
     if not data.strip():
         raise RefusedInput(f"{path.name}: the file is empty")
     if looks_binary(data):
-        raise RefusedInput(f"{path.name}: binary content, not text (is it really a .txt file?)")
-    text, encoding = decode(data)
+        raise RefusedInput(f"{path.name}: binary content, not {kind} (is it really "
+                           f"a {path.suffix} file?)")
+    return decode(data)
+
+
+def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
+    text, encoding = decode_text_file(path, data, "text")
     paras = paragraphs(text)
     first = paras[0] if paras else path.stem
     return [Extracted(
