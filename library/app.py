@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 from werkzeug.routing import BaseConverter
 from whoosh import index as whoosh_index
@@ -51,7 +53,8 @@ def create_app(paths: Paths | None = None) -> Flask:
     app = Flask(__name__)
     app.secret_key = secret_key(paths.home)
     app.config.update(
-        MAX_CONTENT_LENGTH=200 * 1024 * 1024,
+        # one upload batch at most (LIBRARY_MAX_UPLOAD_MB moves the limit)
+        MAX_CONTENT_LENGTH=int(os.environ.get("LIBRARY_MAX_UPLOAD_MB", "200")) * 1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )

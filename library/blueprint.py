@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 
 from .views.routes import ROUTES
 from .views.urls import TEMPLATE_GLOBALS, TEMPLATE_TESTS
@@ -46,9 +46,10 @@ def forbidden(error):
 
 @blueprint.app_errorhandler(413)
 def too_large(error):
+    limit = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
     return render_template("error.html", status=413, title="Upload too large",
-                           message="The upload is larger than the library accepts in one "
-                                   "batch (200 MB); send the files in several batches."), 413
+                           message=f"The upload is larger than the library accepts in one "
+                                   f"batch ({limit} MB); send the files in several batches."), 413
 
 
 @blueprint.app_errorhandler(405)

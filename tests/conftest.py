@@ -44,10 +44,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(home: Path, sources: Path):
+def start_server(home: Path, sources: Path, **env_extra: str):
     """``library serve`` in its own process, on a free port: (process, base URL)."""
     port = _free_port()
-    env = dict(os.environ, LIBRARY_HOME=str(home), LIBRARY_SOURCES=str(sources))
+    env = dict(os.environ, LIBRARY_HOME=str(home), LIBRARY_SOURCES=str(sources), **env_extra)
     home.mkdir(parents=True, exist_ok=True)
     log = open(home / "serve.log", "wb")  # a file, not a pipe: a full pipe would stall it
     proc = subprocess.Popen(

@@ -29,7 +29,7 @@ def librarian_server(tmp_path_factory):
                            cwd=ROOT, capture_output=True)
     assert added.returncode == 0, added.stderr
     assert PASSWORD not in (home / "users.json").read_text()  # hashed, never stored plain
-    proc, base = start_server(home, root / "sources")
+    proc, base = start_server(home, root / "sources", LIBRARY_MAX_UPLOAD_MB="2")
     yield base, root
     stop_server(proc)
 
@@ -114,3 +114,8 @@ def test_strangers_and_forged_forms_are_refused(page, librarian_server):
     page.set_input_files("#files", many)
     page.click("form.form button[type=submit]")
     assert "51 files is more than the 50 one batch may hold." in page.inner_text(".error")
+    big = page.request.post(f"{base}/import", multipart={
+        "csrf": token, "files": {"name": "big.txt", "mimeType": "text/plain",
+                                 "buffer": b"x" * (3 * 1024 * 1024)}})
+    assert big.status == 413 and "larger than the library accepts in one batch (2 MB)" in \
+        big.text()
