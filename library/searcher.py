@@ -272,10 +272,14 @@ class Searcher:
              filters: dict[str, list[str]]) -> SearchResponse:
         filt = self._filter(filters, req.within)
         final = wq.And([parsed.query, filt]) if filt is not None else parsed.query
-        matched = list(s.docs_for_query(final))
+        # One pass scores every match and keeps their numbers (facets need all of them): a
+        # second, unscored pass would evaluate phrases and wildcards twice.
+        results = s.search(final, limit=None)
+        matched = list(results.docs())
         per_doc = Counter(map(snap.columns["doc_id"].__getitem__, matched))
         facets = self._facets(snap, matched, filters)
-        top = s.search(final, limit=None if req.within else TOP_K)
+        top = [results[i] for i in range(len(results) if req.within
+                                         else min(len(results), TOP_K))]
         matcher = TermMatcher(parsed.query, s.reader(), s.schema, self.register)
 
         by_doc: dict[str, list] = defaultdict(list)
