@@ -316,3 +316,19 @@ def test_a_killed_import_is_completed_by_rerunning_it(scratch, tmp_path):
         for doc_id in ("kremlin-40-68563", "kremlin-40-68679"):
             assert (scratch.sources / f"{doc_id}.xml").exists()
         assert search(scratch, "type:document").documents == 42  # 40 records, 2 PDFs
+
+
+def test_characters_xml_cannot_hold_are_dropped_from_extracted_text():
+    from indexer.formats import Block, Extracted
+    from indexer.formats.compose import Metadata, compose
+    from indexer.tei import serialize
+    from indexer.validation import tei_errors
+    from indexer.xmlsafe import parse_bytes
+
+    ex = Extracted(id_hint="x", title="Title\x01", blocks=[Block("p", "Geo\x02metrie\x00"),
+                                                           Block("p", "\x03")])
+    data = serialize(compose("doc-x", ex, Metadata(rights="Public domain"), ("x.pdf", "0" * 64),
+                             "Tests"))
+    tree = parse_bytes(data)
+    assert tei_errors(tree) == [] and b"Geometrie" in data and b"\x01" not in data
+    assert len(tree.findall(".//{*}p")) == 1

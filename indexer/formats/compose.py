@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 
 from lxml import etree
 
@@ -14,6 +15,13 @@ from . import Extracted, Metadata
 from .tei import add_ids
 
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+# Characters XML 1.0 does not allow; PDF text layers carry them (a font's private codes).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML cannot hold."""
+    return _NOT_XML.sub("", value)
 
 
 def normalise_date(value: str) -> str:
@@ -32,6 +40,8 @@ def normalise_date(value: str) -> str:
 def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str],
             collection: str) -> etree._Element:
     """A TEI document for text extracted from a non-TEI file."""
+    ex = replace(ex, title=xml_text(ex.title), description=xml_text(ex.description),
+                 creators=[xml_text(c) for c in ex.creators])
     language = meta.language or ex.language or "und"
     source = meta.source or ex.source
     rights_text = meta.rights or ex.rights
@@ -54,8 +64,11 @@ def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str
         if block.kind == "pb":
             div.append(E.pb(n=block.text))
             continue
+        text = xml_text(block.text).strip()
+        if not text:
+            continue
         n += 1
-        p = E.p(block.text)
+        p = E.p(text)
         if block.kind == "head":
             p.set("rend", "heading")
         p.set(XML_ID, f"{doc_id}-p{n}")
