@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request
 
+from .. import cite
 from ..facets import FACETS
 from ..render import Highlight, render_document
 from ..searcher import QueryError, SearchRequest
@@ -45,9 +46,11 @@ def document(doc_id: str):
     record, body, notes = render_document(doc, cited_by(doc_id), highlight)
     citing = lib().searcher.citations_to(doc_id)
     status = 400 if error else 200
+    it = cite.item(doc, request.url_root)
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
-                           citing=citing, store=lib().store, q=q, found=found,
-                           error=error), status
+                           citing=citing, store=lib().store, q=q, found=found, error=error,
+                           citation=cite.readable(it), meta_tags=cite.highwire(it),
+                           coins=cite.coins(it)), status
 
 
 def document_xml(doc_id: str):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import api, librarian, pages
+from . import api, exports, librarian, pages
 
 ROUTES = [
     ("/", "home", pages.home),
@@ -10,6 +10,9 @@ ROUTES = [
     ("/help/search", "query_help", pages.query_help),
     ("/doc/<docid:doc_id>", "document", pages.document),
     ("/doc/<docid:doc_id>.xml", "document_xml", pages.document_xml),
+    ("/doc/<docid:doc_id>/cite.bib", "cite_bib", exports.bib),
+    ("/doc/<docid:doc_id>/cite.ris", "cite_ris", exports.ris),
+    ("/doc/<docid:doc_id>/cite.json", "cite_csl", exports.csl),
     ("/api/docs", "api_docs", api.docs),
     ("/api/doc/<docid:doc_id>", "api_doc", api.doc),
     ("/api/doc/<docid:doc_id>/notes", "api_notes", api.notes),

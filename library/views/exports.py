@@ -1,0 +1,41 @@
+"""Citation exports of a document or a passage (?passage=<xml:id>)."""
+
+from __future__ import annotations
+
+from flask import Response, abort, request
+
+from .. import cite
+from .context import document_or_404
+
+FORMATS = {
+    "bib": (cite.bibtex, "application/x-bibtex"),
+    "ris": (cite.ris, "application/x-research-info-systems"),
+    "json": (cite.csl_json, "application/vnd.citationstyles.csl+json"),
+}
+
+
+def cite_item(doc_id: str) -> cite.Item:
+    doc = document_or_404(doc_id)
+    passage = request.args.get("passage") or None
+    if passage and doc.passage(passage) is None:
+        abort(404)
+    return cite.item(doc, request.url_root, passage)
+
+
+def _export(doc_id: str, fmt: str):
+    render, mimetype = FORMATS[fmt]
+    it = cite_item(doc_id)
+    return Response(render(it), mimetype=f"{mimetype}; charset=utf-8", headers={
+        "Content-Disposition": f'inline; filename="{it.key}.{fmt}"'})
+
+
+def bib(doc_id: str):
+    return _export(doc_id, "bib")
+
+
+def ris(doc_id: str):
+    return _export(doc_id, "ris")
+
+
+def csl(doc_id: str):
+    return _export(doc_id, "json")
