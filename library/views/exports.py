@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Response, abort, request
 
 from .. import cite
-from .context import document_or_404
+from ..oai import Repository
+from .context import document_or_404, lib
 
 FORMATS = {
     "bib": (cite.bibtex, "application/x-bibtex"),
@@ -39,3 +40,11 @@ def ris(doc_id: str):
 
 def csl(doc_id: str):
     return _export(doc_id, "json")
+
+
+def oai():
+    """OAI-PMH 2.0; GET and POST take the same arguments."""
+    args = request.form if request.method == "POST" else request.args
+    repository = Repository(lib().store, request.base_url)
+    return Response(repository.respond(args.to_dict(flat=False)),
+                    mimetype="text/xml; charset=utf-8")

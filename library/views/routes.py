@@ -13,6 +13,7 @@ ROUTES = [
     ("/doc/<docid:doc_id>/cite.bib", "cite_bib", exports.bib),
     ("/doc/<docid:doc_id>/cite.ris", "cite_ris", exports.ris),
     ("/doc/<docid:doc_id>/cite.json", "cite_csl", exports.csl),
+    ("/oai", "oai", exports.oai, ["GET", "POST"]),
     ("/api/docs", "api_docs", api.docs),
     ("/api/doc/<docid:doc_id>", "api_doc", api.doc),
     ("/api/doc/<docid:doc_id>/notes", "api_notes", api.notes),

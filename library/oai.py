@@ -1,0 +1,266 @@
+"""OAI-PMH 2.0: the collection for harvesters. Six verbs, two formats (``oai_dc``, and ``tei``:
+the TEI header as stored), sets by collection, resumption tokens, and the protocol's errors.
+Datestamps are the stored files' modification times (UTC, seconds)."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lxml import etree
+
+from indexer.tei import NS
+from indexer.teidoc import Document
+
+from .documents import DocumentStore
+
+OAI = "http://www.openarchives.org/OAI/2.0/"
+OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
+DC = "http://purl.org/dc/elements/1.1/"
+XSI = "http://www.w3.org/2001/XMLSchema-instance"
+TEI = NS["tei"]
+FORMATS = {
+    "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC),
+    "tei": ("https://tei-c.org/release/xml/tei/custom/schema/xsd/tei_all.xsd", TEI),
+}
+PAGE = 10
+ARGS = {
+    "Identify": (set(), set()),
+    "ListMetadataFormats": (set(), {"identifier"}),
+    "ListSets": (set(), {"resumptionToken"}),
+    "GetRecord": ({"identifier", "metadataPrefix"}, set()),
+    "ListIdentifiers": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
+    "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
+}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")
+
+
+class OAIError(Exception):
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass
+class Repository:
+    store: DocumentStore
+    base_url: str
+    namespace: str = "primary-source-library.local"
+    name: str = "Primary-source library: Stalin 1952-53, Putin 2022"
+
+    # -- the collection as records -----------------------------------------------------------
+    def records(self) -> list[tuple[Document, str]]:
+        """(document, datestamp), oldest first (registers are not records)."""
+        out = []
+        for doc in self.store.all():
+            if doc.type == "register":
+                continue
+            stamp = dt.datetime.fromtimestamp(doc.path.stat().st_mtime, dt.UTC)
+            out.append((doc, stamp.strftime("%Y-%m-%dT%H:%M:%SZ")))
+        return sorted(out, key=lambda r: (r[1], r[0].doc_id))
+
+    def identifier(self, doc_id: str) -> str:
+        return f"oai:{self.namespace}:{doc_id}"
+
+    def doc_id(self, identifier: str) -> str:
+        prefix = f"oai:{self.namespace}:"
+        if not identifier.startswith(prefix):
+            raise OAIError("idDoesNotExist", f"no record {identifier!r} in this repository")
+        return identifier[len(prefix):]
+
+    @staticmethod
+    def set_spec(collection: str) -> str:
+        return re.sub(r"[^a-z0-9]+", "-", collection.lower()).strip("-") or "unsorted"
+
+    # -- the protocol ------------------------------------------------------------------------
+    def respond(self, args: Mapping[str, list[str]]) -> bytes:
+        verb = (args.get("verb") or [""])[0]
+        root = etree.Element(f"{{{OAI}}}OAI-PMH", nsmap={None: OAI, "xsi": XSI})
+        root.set(f"{{{XSI}}}schemaLocation",
+                 f"{OAI} http://www.openarchives.org/OAI/2.0/OAI-PMH.xsd")
+        etree.SubElement(root, f"{{{OAI}}}responseDate").text = dt.datetime.now(
+            dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        request = etree.SubElement(root, f"{{{OAI}}}request")
+        request.text = self.base_url
+        try:
+            if verb not in ARGS:
+                raise OAIError("badVerb", f"{verb!r} is not an OAI-PMH verb" if verb else
+                               "the verb argument is missing")
+            params = self._check(verb, args)
+            for key, value in params.items():
+                request.set(key, value)
+            request.set("verb", verb)
+            root.append(getattr(self, f"_{verb}")(params))
+        except OAIError as err:
+            error = etree.SubElement(root, f"{{{OAI}}}error", code=err.code)
+            error.text = str(err)
+        return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+    def _check(self, verb: str, args: Mapping[str, list[str]]) -> dict[str, str]:
+        required, optional = ARGS[verb]
+        params = {}
+        for key, values in args.items():
+            if key == "verb":
+                if len(values) > 1:
+                    raise OAIError("badVerb", "the verb argument is repeated")
+                continue
+            if key not in required | optional:
+                raise OAIError("badArgument", f"{verb} does not take the argument {key!r}")
+            if len(values) > 1:
+                raise OAIError("badArgument", f"the argument {key!r} is repeated")
+            params[key] = values[0]
+        if "resumptionToken" in params:
+            if len(params) > 1:
+                raise OAIError("badArgument", "resumptionToken is an exclusive argument")
+            return params
+        missing = required - set(params)
+        if missing:
+            raise OAIError("badArgument", f"{verb} needs {', '.join(sorted(missing))}")
+        for key in ("from", "until"):
+            if key in params and not _DATE.match(params[key]):
+                raise OAIError("badArgument", f"{key}={params[key]!r} is not a UTC date "
+                               "(YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)")
+        if "from" in params and "until" in params and \
+                len(params["from"]) != len(params["until"]):
+            raise OAIError("badArgument", "from and until must have the same granularity")
+        if "metadataPrefix" in params and params["metadataPrefix"] not in FORMATS:
+            raise OAIError("cannotDisseminateFormat", f"{params['metadataPrefix']!r} is not a "
+                           f"format of this repository ({', '.join(FORMATS)})")
+        return params
+
+    def _Identify(self, params):  # noqa: N802 (OAI verbs are spelled as in the protocol)
+        el = etree.Element(f"{{{OAI}}}Identify")
+        records = self.records()
+        earliest = records[0][1] if records else "1970-01-01T00:00:00Z"
+        for tag, text in (("repositoryName", self.name), ("baseURL", self.base_url),
+                          ("protocolVersion", "2.0"), ("adminEmail", "librarian@localhost"),
+                          ("earliestDatestamp", earliest), ("deletedRecord", "no"),
+                          ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
+            etree.SubElement(el, f"{{{OAI}}}{tag}").text = text
+        return el
+
+    def _ListMetadataFormats(self, params):  # noqa: N802
+        if "identifier" in params:
+            self._get(self.doc_id(params["identifier"]))
+        el = etree.Element(f"{{{OAI}}}ListMetadataFormats")
+        for prefix, (schema, namespace) in FORMATS.items():
+            fmt = etree.SubElement(el, f"{{{OAI}}}metadataFormat")
+            for tag, text in (("metadataPrefix", prefix), ("schema", schema),
+                              ("metadataNamespace", namespace)):
+                etree.SubElement(fmt, f"{{{OAI}}}{tag}").text = text
+        return el
+
+    def _ListSets(self, params):  # noqa: N802
+        if "resumptionToken" in params:
+            raise OAIError("badResumptionToken", "ListSets is answered in one response")
+        el = etree.Element(f"{{{OAI}}}ListSets")
+        collections = sorted({doc.collection for doc, _ in self.records()})
+        for collection in collections:
+            s = etree.SubElement(el, f"{{{OAI}}}set")
+            etree.SubElement(s, f"{{{OAI}}}setSpec").text = self.set_spec(collection)
+            etree.SubElement(s, f"{{{OAI}}}setName").text = collection
+        return el
+
+    def _get(self, doc_id: str) -> tuple[Document, str]:
+        for doc, stamp in self.records():
+            if doc.doc_id == doc_id:
+                return doc, stamp
+        raise OAIError("idDoesNotExist", f"no record {self.identifier(doc_id)!r}")
+
+    def _GetRecord(self, params):  # noqa: N802
+        doc, stamp = self._get(self.doc_id(params["identifier"]))
+        el = etree.Element(f"{{{OAI}}}GetRecord")
+        el.append(self._record(doc, stamp, params["metadataPrefix"], full=True))
+        return el
+
+    def _ListIdentifiers(self, params):  # noqa: N802
+        return self._list("ListIdentifiers", params, full=False)
+
+    def _ListRecords(self, params):  # noqa: N802
+        return self._list("ListRecords", params, full=True)
+
+    def _list(self, verb: str, params: dict[str, str], full: bool):
+        if "resumptionToken" in params:
+            params, offset = self._decode(params["resumptionToken"])
+        else:
+            offset = 0
+        selected = [(d, s) for d, s in self.records() if self._selected(d, s, params)]
+        if not selected:
+            raise OAIError("noRecordsMatch", "no record matches these arguments")
+        if offset >= len(selected):
+            raise OAIError("badResumptionToken", "the token points past the end of the list")
+        el = etree.Element(f"{{{OAI}}}{verb}")
+        for doc, stamp in selected[offset : offset + PAGE]:
+            el.append(self._record(doc, stamp, params["metadataPrefix"], full))
+        following = offset + PAGE
+        if following < len(selected) or offset:
+            token = etree.SubElement(el, f"{{{OAI}}}resumptionToken",
+                                     completeListSize=str(len(selected)), cursor=str(offset))
+            token.text = self._encode(params, following) if following < len(selected) else ""
+        return el
+
+    def _selected(self, doc: Document, stamp: str, params: dict[str, str]) -> bool:
+        if "set" in params and self.set_spec(doc.collection) != params["set"]:
+            return False
+        day = stamp[:10]
+        if "from" in params and (stamp if "T" in params["from"] else day) < params["from"]:
+            return False
+        if "until" in params and (stamp if "T" in params["until"] else day) > params["until"]:
+            return False
+        return True
+
+    @staticmethod
+    def _encode(params: dict[str, str], offset: int) -> str:
+        data = json.dumps({"p": params, "o": offset}, separators=(",", ":")).encode()
+        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+    @staticmethod
+    def _decode(token: str) -> tuple[dict[str, str], int]:
+        try:
+            data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            params, offset = data["p"], int(data["o"])
+            if params.get("metadataPrefix") not in FORMATS or offset < 0:
+                raise ValueError
+            return params, offset
+        except (ValueError, KeyError, TypeError):
+            raise OAIError("badResumptionToken", "the resumption token is not one this "
+                           "repository issued") from None
+
+    def _record(self, doc: Document, stamp: str, prefix: str, full: bool):
+        header = etree.Element(f"{{{OAI}}}header")
+        etree.SubElement(header, f"{{{OAI}}}identifier").text = self.identifier(doc.doc_id)
+        etree.SubElement(header, f"{{{OAI}}}datestamp").text = stamp
+        etree.SubElement(header, f"{{{OAI}}}setSpec").text = self.set_spec(doc.collection)
+        if not full:
+            return header
+        record = etree.Element(f"{{{OAI}}}record")
+        record.append(header)
+        metadata = etree.SubElement(record, f"{{{OAI}}}metadata")
+        metadata.append(self._dc(doc) if prefix == "oai_dc" else self._tei_header(doc))
+        return record
+
+    def _dc(self, doc: Document):
+        dc = etree.Element(f"{{{OAI_DC}}}dc", nsmap={"oai_dc": OAI_DC, "dc": DC, "xsi": XSI})
+        dc.set(f"{{{XSI}}}schemaLocation",
+               f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
+        values = [("title", doc.title)] + [("creator", a) for a in doc.authors] + [
+            ("date", doc.date), ("type", doc.type), ("language", doc.language),
+            ("rights", doc.licence), ("source", doc.provenance),
+            ("identifier", f"{self.base_url.rsplit('/oai', 1)[0]}/doc/{doc.doc_id}"),
+            ("relation", doc.collection)]
+        if doc.title_original:
+            values.insert(1, ("title", doc.title_original))
+        for tag, value in values:
+            if value:
+                etree.SubElement(dc, f"{{{DC}}}{tag}").text = value
+        return dc
+
+    @staticmethod
+    def _tei_header(doc: Document):
+        header = doc.root.find("tei:teiHeader", NS)
+        copy = etree.fromstring(etree.tostring(header))
+        return copy
