@@ -9,9 +9,9 @@ from .bibliography import load_essay, load_footnotes, load_works
 from .essay import build_essay
 from .index import BuildReport, build_index
 from .paths import Paths
-from .persons import REGISTER_ID, Register
+from .persons import REGISTER_ID, Register, tag_persons
 from .store import write_document
-from .tei import serialize
+from .tei import NS, serialize
 from .works import build_work
 
 
@@ -34,15 +34,21 @@ def build_sources(paths: Paths) -> SeedReport:
     footnotes = load_footnotes(seeds / "footnotes.toml", works)
     essay = load_essay(seeds / "essay.toml")
     works_digest = ("works.toml", hashlib.sha256(works_path.read_bytes()).hexdigest())
+    register = Register.load(seeds / f"{REGISTER_ID}.xml")
+
+    def tagged(root):
+        """Mentions of registered persons become persName/@ref, for links to person pages."""
+        tag_persons(root.find("tei:text/tei:body", NS), register)
+        return serialize(root)
 
     documents = {
-        essay.id: serialize(build_essay(
+        essay.id: tagged(build_essay(
             (seeds / essay.file).read_bytes(), essay, footnotes, works,
             (seeds / "footnotes.toml").read_bytes(),
         ))
     }
     for work in works.values():
-        documents[work.id] = serialize(build_work(work, seeds, works_digest))
+        documents[work.id] = tagged(build_work(work, seeds, works_digest))
     register = seeds / f"{REGISTER_ID}.xml"
     if register.exists():
         Register.load(register)  # a malformed or hostile register stops the build here

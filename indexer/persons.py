@@ -157,3 +157,48 @@ class Register:
         """Ids of the persons named in ``text``, in order of first mention."""
         return list(dict.fromkeys(m.person for m in self.mentions(text)))
 
+
+
+# Elements whose text is not running text of the document (notes, titles, references, names
+# already tagged): mentions there are left alone.
+_SKIP = frozenset({"note", "persName", "ref", "title", "bibl", "head", "figDesc", "label"})
+
+
+def tag_persons(body, register: Register) -> int:
+    """Wrap each mention of a registered person in the running text of ``body`` in
+    ``<persName ref="persons.xml#ID">``; returns how many were tagged."""
+    from lxml import etree
+
+    from .tei import local, tag
+
+    tagged = 0
+
+    def split(parent, after) -> None:
+        nonlocal tagged
+        text = parent.text if after is None else after.tail
+        mentions = register.mentions(text or "")
+        if not mentions:
+            return
+        head, position = text[: mentions[0].start], parent.index(after) + 1 if after is not None \
+            else 0
+        if after is None:
+            parent.text = head
+        else:
+            after.tail = head
+        for i, m in enumerate(mentions):
+            name = etree.Element(tag("persName"), ref=f"{REGISTER_ID}.xml#{m.person}")
+            name.text = text[m.start : m.end]
+            following = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+            name.tail = text[m.end : following]
+            parent.insert(position + i, name)
+            tagged += 1
+
+    for el in list(body.iter()):
+        if not isinstance(el.tag, str) or local(el) in _SKIP or any(
+                local(a) in _SKIP for a in el.iterancestors()):
+            continue
+        children = list(el)
+        split(el, None)
+        for child in children:
+            split(el, child)
+    return tagged

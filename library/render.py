@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from lxml import etree
 from markupsafe import Markup, escape
 
+from indexer.persons import REGISTER_ID
 from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 
@@ -82,7 +83,7 @@ class Renderer:
             "graphic": self._graphic, "cit": self._cit, "epigraph": self._epigraph,
             "figure": self._figure, "lg": self._lg, "l": self._line, "table": self._table,
             "row": self._row, "cell": self._cell, "bibl": self._bibl, "date": self._span,
-            "persName": self._span, "placeName": self._span, "name": self._span,
+            "persName": self._person, "placeName": self._span, "name": self._span,
         }
 
     # -- plumbing ---------------------------------------------------------------------------
@@ -255,6 +256,14 @@ class Renderer:
 
     def _span(self, el):
         return Markup('<span class="tei-{}">{}</span>').format(local(el), self.children(el))
+
+    def _person(self, el):
+        """A tagged mention of a registered person links to the person's page."""
+        target = parse_target(el.get("ref") or "", self.doc.doc_id)
+        if target and target[0] == REGISTER_ID:
+            return Markup('<a class="person" href="/persons/{}">{}</a>').format(
+                target[1], self.children(el))
+        return self._span(el)
 
     def _bibl(self, el):
         return Markup('<span class="bibl">{}</span>').format(self.children(el))

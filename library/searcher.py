@@ -371,6 +371,12 @@ class Searcher:
                 changed = True
         return text if changed else None
 
+    def person_counts(self) -> Counter:
+        """Passages naming each registered person."""
+        with self._searcher() as s:
+            snap = self._state(s)
+            return Counter(chain.from_iterable(snap.multi["persons"]))
+
     # -- cross-references ---------------------------------------------------------------------
     def citations_to(self, doc_id: str) -> list[Citation]:
         """Who cites passages of ``doc_id``."""

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from . import api, exports, librarian, pages
+from . import api, exports, librarian, pages, persons
 
 ROUTES = [
     ("/", "home", pages.home),
     ("/search", "search", pages.search),
     ("/help/search", "query_help", pages.query_help),
+    ("/doc/persons", "register_document", persons.register_document),
     ("/doc/<docid:doc_id>", "document", pages.document),
+    ("/persons", "persons", persons.persons),
+    ("/persons/<docid:person_id>", "person", persons.person),
     ("/doc/<docid:doc_id>.xml", "document_xml", pages.document_xml),
     ("/doc/<docid:doc_id>/cite.bib", "cite_bib", exports.bib),
     ("/doc/<docid:doc_id>/cite.ris", "cite_ris", exports.ris),
