@@ -371,6 +371,11 @@ class Searcher:
                 changed = True
         return text if changed else None
 
+    def all_citations(self) -> list[Citation]:
+        """Every footnote link of the collection."""
+        with self._searcher() as s:
+            return [c for items in self._state(s).from_doc.values() for c in items]
+
     def person_counts(self) -> Counter:
         """Passages naming each registered person."""
         with self._searcher() as s:

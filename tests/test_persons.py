@@ -53,3 +53,12 @@ def test_person_pages_list_forms_and_every_mention(server):
     assert page.count('<mark>') >= int(named[0])  # each mention highlighted in its snippet
     assert 'href="/doc/beria-1999-mon-pere#beria-1999-mon-pere-q3"' in page
     assert urllib.request.urlopen(server + "/doc/persons").geturl().endswith("/persons")
+
+
+def test_bibliography_lists_every_cited_work_with_its_footnotes(server):
+    page = get(server, "/bibliography")
+    items = re.findall(r"<li>(.*?)</li>", page, re.S)
+    assert len(items) == 12  # 17 footnotes cite 12 distinct works
+    beria = next(i for i in items if "beria-1999-mon-pere" in i)
+    assert "cited 3 times" in beria
+    assert re.findall(r"n\. (\d+)</a>", beria) == ["7", "8", "16"]

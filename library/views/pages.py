@@ -29,6 +29,18 @@ def search():
                            store=lib().store)
 
 
+def bibliography():
+    """Every work the collection cites, with the footnotes that cite it."""
+    by_work: dict[str, list] = {}
+    for c in lib().searcher.all_citations():
+        by_work.setdefault(c.target_doc, []).append(c)
+    store = lib().store
+    works = sorted(((store.get(doc_id), cites) for doc_id, cites in by_work.items()),
+                   key=lambda wc: ((wc[0].authors[0].split()[-1] if wc[0] and wc[0].authors
+                                    else "~"), wc[0].title if wc[0] else ""))
+    return render_template("bibliography.html", works=works, store=store)
+
+
 def query_help():
     return render_template("help.html")
 

@@ -11,6 +11,7 @@ ROUTES = [
     ("/doc/persons", "register_document", persons.register_document),
     ("/doc/<docid:doc_id>", "document", pages.document),
     ("/persons", "persons", persons.persons),
+    ("/bibliography", "bibliography", pages.bibliography),
     ("/persons/<docid:person_id>", "person", persons.person),
     ("/doc/<docid:doc_id>.xml", "document_xml", pages.document_xml),
     ("/doc/<docid:doc_id>/cite.bib", "cite_bib", exports.bib),
