@@ -133,6 +133,31 @@ def _progress_bar():
     return show
 
 
+def _trace(args: argparse.Namespace, paths: Paths) -> int:
+    from library.app import ensure_index
+    from library.searcher import Searcher
+    from library.trace import Tracer
+    from library.views.api import trace_json
+
+    ensure_index(paths)
+    searcher = Searcher.for_store(paths.index, paths.sources)
+    matches, seconds = Tracer(searcher).trace(args.quotation, limit=args.limit,
+                                              exclude=args.exclude)
+    if args.json:
+        print(json.dumps(trace_json(args.quotation, matches, seconds), ensure_ascii=False,
+                         indent=2))
+        return 0
+    if not matches:
+        print("no passage of the collection shares enough words with this quotation")
+        return 0
+    for m in matches:
+        passage = searcher.passage_text(m.passage_id)
+        print(f"{m.score:.2f}  {m.title} — {m.url}")
+        print(f"      …{passage[max(0, m.start - 30):m.end + 30]}…" if passage else "")
+    print(f"({seconds * 1000:.0f} ms)")
+    return 0
+
+
 def _check(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.check import check_store
 
@@ -184,6 +209,12 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="print the report as JSON")
     i.add_argument("--jobs", type=int, default=1, help="processes extracting text in parallel")
     i.add_argument("--pdf-password", help="password of encrypted PDFs")
+    t = sub.add_parser("trace", help="where a quotation most probably comes from")
+    t.add_argument("quotation")
+    t.add_argument("--limit", type=int, default=5)
+    t.add_argument("--exclude", metavar="DOC_ID", help="a document not to look in (the one "
+                   "that quotes)")
+    t.add_argument("--json", action="store_true")
     u = sub.add_parser("users", help="librarian accounts for the web import")
     u.add_argument("action", choices=["add", "remove", "list"])
     u.add_argument("name", nargs="?")
@@ -226,7 +257,7 @@ def _users(args: argparse.Namespace, paths: Paths) -> int:
 
 
 COMMANDS = {"build": _build, "serve": _serve, "search": _search, "check": _check,
-            "import": _import, "users": _users}
+            "import": _import, "users": _users, "trace": _trace}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -376,6 +376,11 @@ class Searcher:
         with self._searcher() as s:
             return [c for items in self._state(s).from_doc.values() for c in items]
 
+    def passage_text(self, passage_id: str) -> str:
+        with self._searcher() as s:
+            fields = s.document(passage_id=passage_id)
+            return fields["text"] if fields else ""
+
     def person_counts(self) -> Counter:
         """Passages naming each registered person."""
         with self._searcher() as s:

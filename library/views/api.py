@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from flask import jsonify, request
 
 from indexer.teidoc import Document
 
 from ..render import doc_url
 from ..searcher import QueryError, SearchResponse
-from .context import document_or_404, lib, search_request
+from ..trace import Tracer
+from .context import document_or_404, int_arg, lib, search_request
 
 
 def _summary(doc: Document) -> dict:
@@ -101,6 +102,22 @@ def search_json(r: SearchResponse) -> dict:
                           "selected": v.selected} for v in values]
                    for key, values in r.facets.items()},
     }
+
+
+def trace():
+    """Where a quotation most probably comes from: ?q=QUOTATION[&exclude=DOC_ID][&limit=N]."""
+    q = request.args.get("q", "").strip()
+    if not q:
+        return jsonify(error="give the quotation to trace as ?q=…", query=q), 400
+    matches, seconds = Tracer(lib().searcher).trace(
+        q, limit=int_arg("limit", 5, 1, 50), exclude=request.args.get("exclude") or None)
+    return jsonify(trace_json(q, matches, seconds))
+
+
+def trace_json(q: str, matches, seconds: float) -> dict:
+    return {"query": q, "seconds": round(seconds, 3), "matches": [
+        {"doc_id": m.doc_id, "passage_id": m.passage_id, "title": m.title, "score": m.score,
+         "start": m.start, "end": m.end, "url": m.url} for m in matches]}
 
 
 def search():

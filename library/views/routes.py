@@ -22,6 +22,7 @@ ROUTES = [
     ("/api/doc/<docid:doc_id>", "api_doc", api.doc),
     ("/api/doc/<docid:doc_id>/notes", "api_notes", api.notes),
     ("/api/search", "api_search", api.search),
+    ("/api/trace", "api_trace", api.trace),
     ("/login", "login", librarian.login, ["GET", "POST"]),
     ("/logout", "logout", librarian.logout, ["POST"]),
     ("/import", "import_form", librarian.import_form),

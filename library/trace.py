@@ -1,0 +1,135 @@
+"""Quotation provenance: which passages a quotation most probably comes from.
+
+Lexical, in two steps. Candidates come from the index (the quotation's words, any of them,
+ranked by BM25 on the stemmed text). Each candidate is then aligned with the quotation: the
+window of the passage that holds the most of the quotation's words, weighted by rarity, with
+partial credit for near-misses (OCR noise, a different inflection) and a share of the score for
+keeping the quotation's word order. Ellipses, bracketed insertions, quotation marks and
+hyphenation are removed first. A different translation of the same words scores what the two
+translations share: enough to find Putin's speech from the essay's re-translation, and said so
+by a score well below 1.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import time
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from whoosh import query as wq
+
+from .searcher import Searcher
+
+CANDIDATES = 40
+RETRIEVAL_WORDS = 15
+NEAR = 0.8  # similarity above which a misspelt or noisy word counts as (0.8 of) a match
+_BRACKETED = re.compile(r"\[[^\]]*\]")
+_ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…")
+
+
+@dataclass
+class Match:
+    doc_id: str
+    passage_id: str
+    title: str
+    score: float
+    start: int
+    end: int
+
+    @property
+    def url(self) -> str:
+        return f"/doc/{self.doc_id}#{self.passage_id}"
+
+
+def clean(quotation: str) -> str:
+    """The quotation without ellipses, bracketed insertions, quotation marks and line-break
+    hyphens."""
+    text = _BRACKETED.sub(" ", quotation)
+    text = _ELLIPSIS.sub(" ", text)
+    text = re.sub(r"(\w)-\s*\n\s*(\w)", r"\1\2", text)
+    text = re.sub(r"[\"“”„«»‘’']", " ", text)
+    return " ".join(text.split())
+
+
+class Tracer:
+    def __init__(self, searcher: Searcher):
+        self.searcher = searcher
+
+    def trace(self, quotation: str, limit: int = 5, exclude: str | None = None
+              ) -> tuple[list[Match], float]:
+        """Ranked matches for ``quotation`` (``exclude``: a document not to look in, such as
+        the one that quotes), and the seconds it took."""
+        started = time.perf_counter()
+        text = clean(quotation)
+        with self.searcher._searcher() as s:
+            analyzer = s.schema["text"].analyzer
+            q_tokens = [t.text for t in analyzer(text)]
+            if not q_tokens:
+                return [], time.perf_counter() - started
+            reader = s.reader()
+            n_docs = max(reader.doc_count(), 1)
+            weights = {w: math.log(1 + n_docs / (1 + reader.doc_frequency("text", w)))
+                       for w in set(q_tokens)}
+            # the words themselves lead; near spellings (OCR noise) only help a little, or
+            # their many expansions would crowd the candidates out
+            # the rarest words carry the quotation; BM25 over all of them would favour short
+            # passages full of common ones
+            present = [w for w in set(q_tokens) if reader.doc_frequency("text", w)]
+            rare = sorted(present, key=lambda w: -weights[w])[:RETRIEVAL_WORDS]
+            words = wq.Or([wq.Term("text", w, boost=weights[w]) for w in rare])
+            near = [wq.FuzzyTerm("text_exact", t.text, boost=0.2, maxdist=1, prefixlength=2)
+                    for t in s.schema["text_exact"].analyzer(text) if len(t.text) > 5][:20]
+            candidates_q = wq.Or([words] + near)
+            if exclude:
+                candidates_q = wq.AndNot(candidates_q, wq.Term("doc_id", exclude))
+            hits = s.search(candidates_q, limit=CANDIDATES)
+            found = [self._align(hit, q_tokens, weights, analyzer) for hit in hits]
+        found = [m for m in found if m and m.score > 0.05]
+        found.sort(key=lambda m: -m.score)
+        return found[:limit], time.perf_counter() - started
+
+    def _align(self, hit, q_tokens: list[str], weights: dict[str, float], analyzer):
+        text = hit["text"]
+        tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+        if not tokens:
+            return None
+        wanted = set(q_tokens)
+        total = sum(weights[w] for w in wanted)
+        # credit of each passage token: 1 for a word of the quotation, 0.8 for a near one
+        credit = []
+        for word, _, _ in tokens:
+            if word in wanted:
+                credit.append((word, 1.0))
+                continue
+            near = None
+            if len(word) > 3:  # only words of about the same length and first letter
+                for w in wanted:
+                    if w[0] == word[0] and abs(len(w) - len(word)) <= 2 and \
+                            SequenceMatcher(None, w, word).ratio() >= NEAR:
+                        near = w
+                        break
+            credit.append((near, NEAR) if near else (None, 0.0))
+        # the window about as long as the quotation that holds most of its weight
+        span = max(len(q_tokens) + 4, int(len(q_tokens) * 1.5))
+        best_score, best_window = 0.0, (0, min(len(tokens), span))
+        for i in range(0, max(1, len(tokens) - span + 1)):
+            seen: dict[str, float] = {}
+            for word, c in credit[i : i + span]:
+                if word and c > seen.get(word, 0):
+                    seen[word] = c
+            covered = sum(weights[w] * c for w, c in seen.items()) / total
+            if covered > best_score:
+                best_score, best_window = covered, (i, min(len(tokens), i + span))
+        i, j = best_window
+        while i < j and not credit[i][0]:
+            i += 1
+        while j > i and not credit[j - 1][0]:
+            j -= 1
+        if i >= j:
+            return None
+        order = SequenceMatcher(None, q_tokens, [w for w, _ in credit[i:j] if w]).ratio()
+        score = round(0.8 * best_score + 0.2 * order, 4)
+        return Match(hit["doc_id"], hit["passage_id"], hit["title"], min(1.0, score),
+                     tokens[i][1], tokens[j - 1][2])
