@@ -133,3 +133,24 @@ class Tracer:
         score = round(0.8 * best_score + 0.2 * order, 4)
         return Match(hit["doc_id"], hit["passage_id"], hit["title"], min(1.0, score),
                      tokens[i][1], tokens[j - 1][2])
+
+
+def quotation_before(passage_element, note_element) -> str | None:
+    """The quotation a footnote cites: the nearest ``quote`` before it in its passage."""
+    last = None
+    for el in passage_element.iter("{*}quote", "{*}note"):
+        if el is note_element:
+            return last
+        if el.tag.endswith("}quote"):
+            last = " ".join("".join(_running_text(el)).split())
+    return None
+
+
+def _running_text(el):
+    if el.text:
+        yield el.text
+    for child in el:
+        if not child.tag.endswith("}note"):
+            yield from _running_text(child)
+        if child.tail:
+            yield child.tail

@@ -150,3 +150,20 @@ def test_trace_api_and_cli(server, repo_paths):
     with pytest.raises(urllib.error.HTTPError) as err:
         urllib.request.urlopen(f"{server}/api/trace?q=", timeout=10)
     assert err.value.code == 400
+
+
+def test_side_by_side_highlights_the_quotation_in_both(server):
+    def page(n):
+        with urllib.request.urlopen(f"{server}/doc/{ESSAY}/note/{n}", timeout=10) as r:
+            return r.read().decode()
+
+    four = page(4)
+    assert four.count('<mark class="quoted">') == 2
+    assert "found in the cited passage (match 1.00)" in four
+    assert 'href="/doc/stalin-1950-08-27-gottwald#stalin-1950-08-27-gottwald-q1"' in four
+    assert "The footnote follows no quotation" in page(2)
+    with pytest.raises(urllib.error.HTTPError) as err:
+        page(99)
+    assert err.value.code == 404
+    with urllib.request.urlopen(f"{server}/doc/{ESSAY}", timeout=10) as r:
+        assert f'href="/doc/{ESSAY}/note/4">side by side</a>' in r.read().decode()

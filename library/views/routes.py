@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import api, exports, librarian, pages, persons
+from . import api, exports, librarian, pages, persons, sidebyside
 
 ROUTES = [
     ("/", "home", pages.home),
@@ -14,6 +14,7 @@ ROUTES = [
     ("/bibliography", "bibliography", pages.bibliography),
     ("/persons/<docid:person_id>", "person", persons.person),
     ("/doc/<docid:doc_id>.xml", "document_xml", pages.document_xml),
+    ("/doc/<docid:doc_id>/note/<n>", "side_by_side", sidebyside.note),
     ("/doc/<docid:doc_id>/cite.bib", "cite_bib", exports.bib),
     ("/doc/<docid:doc_id>/cite.ris", "cite_ris", exports.ris),
     ("/doc/<docid:doc_id>/cite.json", "cite_csl", exports.csl),
