@@ -199,6 +199,13 @@ def load_footnotes(path: Path, works: dict[str, Work]) -> list[Footnote]:
     return notes
 
 
+@dataclass(frozen=True)
+class Event:
+    when: str
+    label: str
+    passage: str = ""
+
+
 @dataclass
 class EssayRecord:
     id: str
@@ -213,6 +220,7 @@ class EssayRecord:
     provenance: str
     bibl: dict
     editorial_notes: list[EditorialNote]
+    events: list[Event] = field(default_factory=list)
 
 
 def load_essay(path: Path) -> EssayRecord:
@@ -243,4 +251,7 @@ def load_essay(path: Path) -> EssayRecord:
         provenance=_need(entry, "provenance", where),
         bibl=dict(entry.get("bibl", {})),
         editorial_notes=notes,
+        events=[Event(_need(x, "when", f"{path}: event #{i}"),
+                      _need(x, "label", f"{path}: event #{i}"), x.get("passage", ""))
+                for i, x in enumerate(data.get("event", []), start=1)],
     )

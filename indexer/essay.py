@@ -230,7 +230,16 @@ class EssayBuilder:
             text_language=r.language, type=r.type, rights=r.rights, licence=r.licence,
             provenance=r.provenance, bibl=r.bibl, holding="full", inputs=inputs,
         )
-        return tei_document(rec, self.body())
+        root = tei_document(rec, self.body())
+        if r.events:  # the dated events the essay discusses, for the timeline
+            events = E.listEvent()
+            for ev in r.events:
+                event = E.event(E.label(ev.label), when=ev.when)
+                if ev.passage:
+                    event.set("corresp", f"#{ev.passage}")
+                events.append(event)
+            root.append(E.standOff(events))
+        return root
 
 
 def _normalise_space(el: etree._Element) -> None:

@@ -65,6 +65,7 @@ class Document:
     collection: str
     root: etree._Element = field(repr=False)
     sha256: str = ""  # of the stored TEI file: what the index was built from
+    events: list[tuple[str, str, str]] = field(default_factory=list)  # (when, label, passage)
     passages: list[Passage] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
 
@@ -183,6 +184,9 @@ def read_document(path: Path) -> Document:
         root=root,
         sha256=hashlib.sha256(data).hexdigest(),
     )
+    for ev in root.iterfind("tei:standOff/tei:listEvent/tei:event", NS):
+        doc.events.append((ev.get("when", ""), _text(ev.find("tei:label", NS)),
+                           (ev.get("corresp") or "").lstrip("#")))
     record = doc.record
     if record is not None and record.get(XML_ID):
         fields = (_text(child) for child in record if isinstance(child.tag, str))

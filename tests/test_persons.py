@@ -62,3 +62,22 @@ def test_bibliography_lists_every_cited_work_with_its_footnotes(server):
     beria = next(i for i in items if "beria-1999-mon-pere" in i)
     assert "cited 3 times" in beria
     assert re.findall(r"n\. (\d+)</a>", beria) == ["7", "8", "16"]
+
+
+def test_timeline_and_citation_graph_are_linked_accessible_svg(server):
+    for path, expected_links in (("/timeline", f"/doc/{ESSAY}#thom-2022-lessons-p2"),
+                                 ("/graph", f"/doc/{ESSAY}#{ESSAY}-fn4-ref")):
+        page = get(server, path)
+        svg = re.search(r"<svg .*?</svg>", page, re.S).group(0)
+        root = etree.fromstring(svg.encode())  # well-formed
+        assert root.get("role") == "img" and root.find("{*}title").text
+        links = [a.get("href") for a in root.iter("{http://www.w3.org/2000/svg}a")]
+        assert expected_links in links
+        # every link says what it leads to: a <title> or visible text
+        assert all(a.find("{*}title") is not None or "".join(a.itertext()).strip()
+                   for a in root.iter("{http://www.w3.org/2000/svg}a"))
+        assert "The same, as text" in page
+    graph = get(server, "/graph")
+    assert "17 footnotes → 12 cited works → 17 cited passages" in graph
+    timeline = get(server, "/timeline")
+    assert "Death of Stalin" in timeline and "Russia invades Ukraine" in timeline

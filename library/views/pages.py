@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request
 
-from .. import cite
+from .. import cite, pictures
 from ..facets import FACETS
 from ..render import Highlight, render_document
 from ..searcher import QueryError, SearchRequest
@@ -39,6 +39,32 @@ def bibliography():
                    key=lambda wc: ((wc[0].authors[0].split()[-1] if wc[0] and wc[0].authors
                                     else "~"), wc[0].title if wc[0] else ""))
     return render_template("bibliography.html", works=works, store=store)
+
+
+ESSAY_TYPE = "essay"
+
+
+def timeline():
+    store = lib().store
+    docs = [d for d in store.all() if d.type != "register"]
+    essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
+    picture = pictures.timeline(essay.events if essay else [], essay.doc_id if essay else "",
+                                docs)
+    return render_template("picture.html", title="Timeline", picture=picture, docs=docs,
+                           essay=essay, kind="timeline")
+
+
+def graph():
+    store = lib().store
+    essay = next((d for d in store.all() if d.type == ESSAY_TYPE), None)
+    if essay is None:
+        abort(404)
+    citations = lib().searcher.citations_from(essay.doc_id)
+    titles = {c.target_doc: (store.get(c.target_doc).title if store.get(c.target_doc)
+                             else c.target_doc) for c in citations}
+    picture = pictures.citation_graph(essay, citations, titles)
+    return render_template("picture.html", title="Citation graph", picture=picture,
+                           citations=citations, titles=titles, essay=essay, kind="graph")
 
 
 def query_help():

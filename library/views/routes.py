@@ -12,6 +12,8 @@ ROUTES = [
     ("/doc/<docid:doc_id>", "document", pages.document),
     ("/persons", "persons", persons.persons),
     ("/bibliography", "bibliography", pages.bibliography),
+    ("/timeline", "timeline", pages.timeline),
+    ("/graph", "graph", pages.graph),
     ("/persons/<docid:person_id>", "person", persons.person),
     ("/doc/<docid:doc_id>.xml", "document_xml", pages.document_xml),
     ("/doc/<docid:doc_id>/note/<n>", "side_by_side", sidebyside.note),
