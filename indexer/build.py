@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from .bibliography import load_essay, load_footnotes, load_works
 from .essay import build_essay
-from .index import BuildReport, build_index
+from .index import BuildReport, build_index, update_index
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
+from .provenance import trace_quotations
 from .store import write_document
 from .tei import NS, serialize
 from .works import build_work
@@ -22,12 +23,9 @@ class SeedReport:
     footnotes: int
 
 
-def build_sources(paths: Paths) -> SeedReport:
-    """Generate the TEI of the essay and of every curated work into the store.
-
-    Everything is generated in memory first, so a fault in any seed leaves the store untouched.
-    Files whose bytes would not change are not rewritten.
-    """
+def generate(paths: Paths) -> tuple[dict[str, object], str, int]:
+    """Every document made from the seeds, in memory: (TEI roots or bytes by id, the essay's
+    id, the number of footnotes). A fault in any seed raises before anything is written."""
     seeds = paths.seeds
     works_path = seeds / "works.toml"
     works = load_works(works_path)
@@ -39,9 +37,9 @@ def build_sources(paths: Paths) -> SeedReport:
     def tagged(root):
         """Mentions of registered persons become persName/@ref, for links to person pages."""
         tag_persons(root.find("tei:text/tei:body", NS), register)
-        return serialize(root)
+        return root
 
-    documents = {
+    documents: dict[str, object] = {
         essay.id: tagged(build_essay(
             (seeds / essay.file).read_bytes(), essay, footnotes, works,
             (seeds / "footnotes.toml").read_bytes(),
@@ -49,14 +47,50 @@ def build_sources(paths: Paths) -> SeedReport:
     }
     for work in works.values():
         documents[work.id] = tagged(build_work(work, seeds, works_digest))
-    register = seeds / f"{REGISTER_ID}.xml"
-    if register.exists():
-        Register.load(register)  # a malformed or hostile register stops the build here
-        documents[REGISTER_ID] = register.read_bytes()
-    written = sum(write_document(paths.sources, doc_id, data) for doc_id, data in documents.items())
-    return SeedReport(len(documents), written, len(footnotes))
+    register_path = seeds / f"{REGISTER_ID}.xml"
+    if register_path.exists():
+        documents[REGISTER_ID] = register_path.read_bytes()  # checked by Register.load above
+    return documents, essay.id, len(footnotes)
+
+
+def _bytes(document) -> bytes:
+    return document if isinstance(document, bytes) else serialize(document)
+
+
+def build_sources(paths: Paths) -> SeedReport:
+    """Generate the TEI of the essay and of every curated work into the store (the essay's
+    quotations untraced: ``build_all`` traces them). Files whose bytes would not change are not
+    rewritten."""
+    documents, _, footnotes = generate(paths)
+    written = sum(write_document(paths.sources, doc_id, _bytes(d))
+                  for doc_id, d in documents.items())
+    return SeedReport(len(documents), written, footnotes)
 
 
 def build_all(paths: Paths) -> tuple[SeedReport, BuildReport]:
-    seed_report = build_sources(paths)
-    return seed_report, build_index(paths.sources, paths.index)
+    """Seeds → TEI → index, with the essay's quotations traced against the index of the other
+    documents before the essay is written (tracing leaves the quoting document out)."""
+    documents, essay_id, footnotes = generate(paths)
+    essay_path = paths.sources / f"{essay_id}.xml"
+    written = {doc_id for doc_id, d in documents.items()
+               # the essay is written now only if the store has none: the index must hold its
+               # passages (their text does not depend on the tracing) for word weights to be
+               # the same on every build
+               if (doc_id != essay_id or not essay_path.exists())
+               and write_document(paths.sources, doc_id, _bytes(d))}
+    report = build_index(paths.sources, paths.index)
+    from library.searcher import Searcher  # the tracer searches the index just built
+    from library.trace import Tracer
+
+    tracer = Tracer(Searcher.for_store(paths.index, paths.sources))
+
+    def best(quote: str, exclude: str):
+        matches, _ = tracer.trace(quote, limit=1, exclude=exclude)
+        return (matches[0].doc_id, matches[0].passage_id, matches[0].score) if matches else None
+
+    essay = documents[essay_id]
+    trace_quotations(essay, essay_id, best)
+    if write_document(paths.sources, essay_id, serialize(essay)):
+        written.add(essay_id)
+        update_index(paths.sources, paths.index, [essay_path])
+    return SeedReport(len(documents), len(written), footnotes), report

@@ -49,6 +49,8 @@ class RenderedNote:
     status: str
     cert: str
     extra: list[Markup] = field(default_factory=list)
+    # what tracing the quotation found: (confirmed?, href of the best match, match score)
+    trace: tuple[bool, str, str] | None = None
 
 
 def doc_url(doc_id: str, fragment: str | None = None) -> str:
@@ -74,6 +76,7 @@ class Renderer:
         self.highlight = highlight
         self._inside_hit = 0  # > 0 while rendering inside a passage that matched the query
         self.notes: list[RenderedNote] = []
+        self._cited_quote = self._quotes_and_their_footnotes()
         self._handlers: dict[str, Callable[[etree._Element], Markup]] = {
             "div": self._div, "head": self._head, "p": self._passage_block,
             "ab": self._passage_block, "quote": self._quote, "q": self._quote,
@@ -85,6 +88,22 @@ class Renderer:
             "row": self._row, "cell": self._cell, "bibl": self._bibl, "date": self._span,
             "persName": self._person, "placeName": self._span, "name": self._span,
         }
+
+    def _quotes_and_their_footnotes(self) -> dict:
+        """footnote element → the traced quotation it cites (the nearest before it)."""
+        found = {}
+        body = self.doc.body
+        if body is None:
+            return found
+        for passage in self.doc.passages:
+            last = None
+            for el in passage.element.iter("{*}quote", "{*}note"):
+                if local(el) == "quote":
+                    last = el
+                elif el.get("type") == "footnote" and last is not None:
+                    found[el] = last
+                    last = None
+        return found
 
     # -- plumbing ---------------------------------------------------------------------------
     def text(self, s: str | None) -> Markup:
@@ -241,7 +260,15 @@ class Renderer:
 
     # -- inline -----------------------------------------------------------------------------
     def _quote(self, el):
-        return Markup('<q class="quote">{}</q>').format(self.children(el))
+        quoted = Markup('<q class="quote">{}</q>').format(self.children(el))
+        if el.get("resp") != "#library-trace" or el in self._cited_quote.values():
+            return quoted
+        href = target_href(el.get("source", ""), self.doc.doc_id)
+        return quoted + Markup(
+            '<a class="probable-source" href="{}" title="The essay gives no footnote here; the '
+            'library found these words in this passage (match {}). A probable source, not the '
+            'author\'s citation.">probable source · {}</a>').format(href, el.get("cert"),
+                                                                    el.get("cert"))
 
     def _hi(self, el):
         rend = el.get("rend", "")
@@ -322,10 +349,15 @@ class Renderer:
                                                               self.children(seg))
             for seg in el.findall("{*}seg")
         ]
+        trace = None
+        quote = self._cited_quote.get(el)
+        if quote is not None and quote.get("resp") == "#library-trace":
+            best = target_href(quote.get("source", ""), self.doc.doc_id)
+            trace = (best == href, best, quote.get("cert", ""))
         self.notes.append(RenderedNote(
             n=n, id=note_id, href=href,
             bibl=self.children(bibl) if bibl is not None else self.children(el),
-            status=status, cert=el.get("cert", ""), extra=extra,
+            status=status, cert=el.get("cert", ""), extra=extra, trace=trace,
         ))
         title = text_of(bibl, frozenset()) if bibl is not None else ""
         label = f"Footnote {n}: {title}" + (f" ({STATUS_LABEL[status]})" if status in

@@ -167,3 +167,19 @@ def test_side_by_side_highlights_the_quotation_in_both(server):
     assert err.value.code == 404
     with urllib.request.urlopen(f"{server}/doc/{ESSAY}", timeout=10) as r:
         assert f'href="/doc/{ESSAY}/note/4">side by side</a>' in r.read().decode()
+
+
+def test_build_traces_the_essays_quotations_into_its_tei_and_readers_see_it(server):
+    tree = read_document(ROOT / "sources" / f"{ESSAY}.xml").root
+    traced = {q.get("source").split("#")[1]: float(q.get("cert"))
+              for q in tree.iter("{*}quote") if q.get("resp") == "#library-trace"}
+    assert traced["malyshev-1952-12-01-diary-q1"] == 1.0
+    assert 0.3 < traced["putin-2022-03-16-regions-p27"] < 1
+    assert "stalin-1952-economic-problems-q1" in traced
+    with urllib.request.urlopen(f"{server}/doc/{ESSAY}", timeout=10) as r:
+        page = r.read().decode()
+    # unfootnoted quotations: Economic Problems, Zhou Enlai, and Putin four times
+    assert page.count('class="probable-source"') == 6
+    assert 'href="/doc/putin-2022-03-16-regions#putin-2022-03-16-regions-p27" title="The essay ' \
+        'gives no footnote here' in page
+    assert page.count("✓ The quotation is found in the cited passage") == 14
