@@ -20,6 +20,8 @@ from difflib import SequenceMatcher
 
 from whoosh import query as wq
 
+from indexer.provenance import quotation_text
+
 from .searcher import Searcher
 
 CANDIDATES = 40
@@ -142,15 +144,5 @@ def quotation_before(passage_element, note_element) -> str | None:
         if el is note_element:
             return last
         if el.tag.endswith("}quote"):
-            last = " ".join("".join(_running_text(el)).split())
+            last = quotation_text(el)
     return None
-
-
-def _running_text(el):
-    if el.text:
-        yield el.text
-    for child in el:
-        if not child.tag.endswith("}note"):
-            yield from _running_text(child)
-        if child.tail:
-            yield child.tail
