@@ -51,6 +51,8 @@ class RenderedNote:
     extra: list[Markup] = field(default_factory=list)
     # what tracing the quotation found: (confirmed?, href of the best match, match score)
     trace: tuple[bool, str, str] | None = None
+    # the cited work is held only as the essay's own excerpts: a match proves nothing
+    excerpt_only: bool = False
 
 
 def doc_url(doc_id: str, fragment: str | None = None) -> str:

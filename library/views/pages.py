@@ -82,6 +82,10 @@ def document(doc_id: str):
         except QueryError as exc:
             error = str(exc)
     record, body, notes = render_document(doc, cited_by(doc_id), highlight)
+    for note in notes:
+        target = lib().store.get(note.href.split("/doc/", 1)[-1].split("#")[0]) \
+            if note.href and note.href.startswith("/doc/") else None
+        note.excerpt_only = bool(target and target.holding != "full")
     citing = lib().searcher.citations_to(doc_id)
     status = 400 if error else 200
     it = cite.item(doc, request.url_root)
