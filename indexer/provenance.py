@@ -33,6 +33,19 @@ def quotation_text(quote) -> str:
     return " ".join("".join(parts).split())
 
 
+def footnote_quotations(passage) -> dict:
+    """footnote element → the ``quote`` element it cites: the nearest quotation before it in
+    the passage that no earlier footnote cites."""
+    found, last = {}, None
+    for el in passage.iter("{*}quote", "{*}note"):
+        if local(el) == "quote":
+            last = el
+        elif el.get("type") == "footnote" and last is not None:
+            found[el] = last
+            last = None
+    return found
+
+
 def trace_quotations(root, doc_id: str, trace: Trace) -> int:
     """Trace the quotations of the TEI document ``root`` (in place); returns the number of
     quotations given a source."""

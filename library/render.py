@@ -15,6 +15,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from indexer.persons import REGISTER_ID
+from indexer.provenance import footnote_quotations
 from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 
@@ -94,17 +95,8 @@ class Renderer:
     def _quotes_and_their_footnotes(self) -> dict:
         """footnote element → the traced quotation it cites (the nearest before it)."""
         found = {}
-        body = self.doc.body
-        if body is None:
-            return found
         for passage in self.doc.passages:
-            last = None
-            for el in passage.element.iter("{*}quote", "{*}note"):
-                if local(el) == "quote":
-                    last = el
-                elif el.get("type") == "footnote" and last is not None:
-                    found[el] = last
-                    last = None
+            found.update(footnote_quotations(passage.element))
         return found
 
     # -- plumbing ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from difflib import SequenceMatcher
 
 from whoosh import query as wq
 
-from indexer.provenance import quotation_text
+from indexer.provenance import footnote_quotations, quotation_text
 
 from .searcher import Searcher
 
@@ -138,11 +138,6 @@ class Tracer:
 
 
 def quotation_before(passage_element, note_element) -> str | None:
-    """The quotation a footnote cites: the nearest ``quote`` before it in its passage."""
-    last = None
-    for el in passage_element.iter("{*}quote", "{*}note"):
-        if el is note_element:
-            return last
-        if el.tag.endswith("}quote"):
-            last = quotation_text(el)
-    return None
+    """The text of the quotation a footnote cites, if it cites one."""
+    quote = footnote_quotations(passage_element).get(note_element)
+    return quotation_text(quote) if quote is not None else None
