@@ -27,8 +27,9 @@ from .formats.tei import slug
 from .index import build_index, reconcile, update_index
 from .manifest import Manifest
 from .paths import Paths
+from .persons import REGISTER_ID, Register, tag_persons
 from .store import doc_path, document_paths, write_document
-from .tei import serialize
+from .tei import NS, serialize
 from .validation import tei_errors
 from .xmlsafe import XMLInputError, parse_bytes
 
@@ -159,6 +160,7 @@ class Importer:
         kept = {p.stem for p in originals.iterdir()} if originals.exists() else set()
         self.imported_before = {doc for digest, doc in self.known.items() if digest in kept}
         self.batch_ids: set[str] = set()
+        self.register = Register.load(paths.sources / f"{REGISTER_ID}.xml")
         self.pending: list[Path] = []
 
     # -- the batch ----------------------------------------------------------------------------
@@ -270,7 +272,9 @@ class Importer:
             if not (meta.rights or ex.rights):
                 raise RefusedInput(f"{path.name}: no rights statement; add one (manifest "
                                    "column 'rights' or --rights)")
-            data = serialize(compose(doc_id, ex, meta, original, meta.collection))
+            root = compose(doc_id, ex, meta, original, meta.collection)
+            tag_persons(root.find("tei:text/tei:body", NS), self.register)
+            data = serialize(root)
             errors = tei_errors(parse_bytes(data, f"{doc_id}.xml"), f"{doc_id}.xml")
             if errors:  # our own output: a fault here is a bug, reported, never stored
                 raise RefusedInput(f"{path.name}: the TEI made of it is not valid: {errors[0]}")

@@ -119,6 +119,8 @@ def test_plain_text_encodings_are_detected(scratch, tmp_path, encoding):
         "Письмо Сталина Готвальду", "Соединённые Штаты отвлекаются от Европы. Это нам выгодно.",
         "Второй абзац о Корее и Китае."]
     assert doc.language == "ru"
+    refs = [el.get("ref") for el in doc.root.iter("{*}persName")]  # mentions tagged on import
+    assert refs == ["persons.xml#stalin", "persons.xml#gottwald"]
     # found in any script: the register knows Готвальд as Gottwald
     assert any(h.doc_id == done.doc_id for h in search(scratch, "Gottwald").hits)
 
