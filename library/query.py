@@ -197,6 +197,10 @@ class QueryBuilder:
         typed.add(fold(text))
         also = [v for v in also if fold(v) not in typed]
         parsed = self._parser().parse(rewritten)
+        if parsed is wq.NullQuery or not any(True for _ in parsed.leaves()):
+            # only stop words ("will", "the"): the stemmed text drops them, the exact copy
+            # keeps every word
+            parsed = MultifieldParser([EXACT], self.schema).parse(rewritten)
         parsed = _fix_ranges(parsed)
         return ParsedQuery(text, rewritten, parsed, "query", list(dict.fromkeys(also)),
                            [t.text for t in plain])

@@ -227,3 +227,8 @@ def test_reader_with_query_highlights_only_matching_passages(server):
     assert marks and all(p4 < i < p5 for i in marks)
     code, page = fetch(server, f"/doc/{ESSAY}?q=" + urllib.parse.quote('"oops'))
     assert code == 400 and "never closed" in page
+
+
+def test_a_query_of_stop_words_searches_the_exact_text(s):
+    r = s.search(SearchRequest("will"))
+    assert r.total > 10 and all("will" in p.text.lower() for p in r.hits)
