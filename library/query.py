@@ -198,9 +198,10 @@ class QueryBuilder:
         also = [v for v in also if fold(v) not in typed]
         parsed = self._parser().parse(rewritten)
         if parsed is wq.NullQuery or not any(True for _ in parsed.leaves()):
-            # only stop words ("will", "the"): the stemmed text drops them, the exact copy
-            # keeps every word
-            parsed = MultifieldParser([EXACT], self.schema).parse(rewritten)
+            # only stop words: searching them alone would score most of the collection
+            # (measured: 780 ms p95 on 209k passages), and find nothing of interest
+            raise QueryError(f"'{text}' is made of words too common to search on their own; "
+                             'put them in a "phrase" (as in "will be") or add a word')
         parsed = _fix_ranges(parsed)
         return ParsedQuery(text, rewritten, parsed, "query", list(dict.fromkeys(also)),
                            [t.text for t in plain])

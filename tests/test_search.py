@@ -229,6 +229,8 @@ def test_reader_with_query_highlights_only_matching_passages(server):
     assert code == 400 and "never closed" in page
 
 
-def test_a_query_of_stop_words_searches_the_exact_text(s):
-    r = s.search(SearchRequest("will"))
-    assert r.total > 10 and all("will" in p.text.lower() for p in r.hits)
+def test_a_query_of_stop_words_says_so_and_a_phrase_of_them_works(s):
+    with pytest.raises(QueryError, match="too common to search on their own"):
+        s.search(SearchRequest("will"))
+    r = s.search(SearchRequest('"will be"'))
+    assert r.total and all("will be" in p.text.lower() for p in r.hits)
