@@ -218,6 +218,20 @@ def reconcile(sources: Path, index_dir: Path) -> tuple[int, int]:
     return len(stale), len(removed)
 
 
+def ensure_index(sources: Path, index_dir: Path) -> bool:
+    """Build the index when it is missing or unreadable; otherwise bring it in line with the
+    store (documents added, changed or removed since, or left behind by an interrupted
+    import). True if anything was done."""
+    if whoosh_index.exists_in(index_dir, indexname=PASSAGES):
+        try:
+            changed, removed = reconcile(sources, index_dir)
+            return bool(changed or removed)
+        except (OSError, ValueError, KeyError):
+            pass  # an index from an older schema or a damaged one: rebuild it
+    build_index(sources, index_dir)
+    return True
+
+
 def index_is_current(sources: Path, index_dir: Path) -> bool:
     """True when an index exists and holds exactly what the store holds."""
     if not whoosh_index.exists_in(index_dir, indexname=PASSAGES):

@@ -24,7 +24,7 @@ from lxml import etree
 from .formats import KNOWN_SUFFIXES, Extracted, Metadata, ReadOptions, RefusedInput, reader_for
 from .formats.compose import compose, enrich_tei, normalise_date
 from .formats.tei import slug
-from .index import build_index, reconcile, update_index
+from .index import ensure_index, update_index
 from .manifest import Manifest
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
@@ -202,11 +202,9 @@ class Importer:
         return results
 
     def _prepare_index(self) -> None:
-        index = self.paths.index
-        if not (index / "_passages_0.toc").exists() and not any(index.glob("_passages_*.toc")):
-            build_index(self.paths.sources, index)
-        else:
-            reconcile(self.paths.sources, index)  # finish what an interrupted import began
+        # an index to update, in line with the store: this finishes what an interrupted
+        # import began
+        ensure_index(self.paths.sources, self.paths.index)
 
     # -- one file -----------------------------------------------------------------------------
     def _one_file(self, path: Path, digest: str, records: list[Extracted]) -> None:

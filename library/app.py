@@ -6,9 +6,8 @@ import os
 
 from flask import Flask
 from werkzeug.routing import BaseConverter
-from whoosh import index as whoosh_index
 
-from indexer.index import PASSAGES, build_index, reconcile
+from indexer.index import ensure_index
 from indexer.paths import Paths
 
 from .blueprint import blueprint
@@ -34,22 +33,11 @@ class Library:
         self.jobs = JobRunner(paths)
 
 
-def ensure_index(paths: Paths) -> bool:
-    """Build the index when it is missing or unreadable; otherwise bring it in line with the
-    store (documents added, changed or removed since). True if anything was done."""
-    if whoosh_index.exists_in(paths.index, indexname=PASSAGES):
-        try:
-            changed, removed = reconcile(paths.sources, paths.index)
-            return bool(changed or removed)
-        except (OSError, ValueError, KeyError):
-            pass  # an index from an older schema or a damaged one: rebuild it
-    build_index(paths.sources, paths.index)
-    return True
-
-
-def create_app(paths: Paths | None = None) -> Flask:
+def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
+    """The app; ``prepare_index=False`` when the caller has just brought the index in line."""
     paths = paths or Paths.from_env()
-    ensure_index(paths)
+    if prepare_index:
+        ensure_index(paths.sources, paths.index)
     app = Flask(__name__)
     app.secret_key = secret_key(paths.home)
     app.config.update(

@@ -32,22 +32,23 @@ def _build(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _serve(args: argparse.Namespace, paths: Paths) -> int:
-    from library.app import create_app, ensure_index
+    from indexer.index import ensure_index
+    from library.app import create_app
 
-    if ensure_index(paths):
-        print(f"index built from {paths.sources} into {paths.index}", file=sys.stderr)
-    app = create_app(paths)
+    if ensure_index(paths.sources, paths.index):
+        print(f"index brought in line with {paths.sources} ({paths.index})", file=sys.stderr)
+    app = create_app(paths, prepare_index=False)
     print(f"serving the library on http://{args.host}:{args.port}/", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
     return 0
 
 
 def _search(args: argparse.Namespace, paths: Paths) -> int:
-    from library.app import ensure_index
+    from indexer.index import ensure_index
     from library.searcher import QueryError, Searcher, SearchRequest
     from library.views.api import search_json
 
-    ensure_index(paths)
+    ensure_index(paths.sources, paths.index)
     filters: dict[str, list[str]] = {}
     for item in args.filter:
         key, sep, value = item.partition("=")
@@ -134,12 +135,12 @@ def _progress_bar():
 
 
 def _trace(args: argparse.Namespace, paths: Paths) -> int:
-    from library.app import ensure_index
+    from indexer.index import ensure_index
     from library.searcher import Searcher
     from library.trace import Tracer
     from library.views.api import trace_json
 
-    ensure_index(paths)
+    ensure_index(paths.sources, paths.index)
     searcher = Searcher.for_store(paths.index, paths.sources)
     matches, seconds = Tracer(searcher).trace(args.quotation, limit=args.limit,
                                               exclude=args.exclude)

@@ -3,14 +3,13 @@ file is unchanged."""
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 
+from indexer.bibliography import DOC_ID
 from indexer.store import doc_path, document_paths
 from indexer.teidoc import Document, read_document
 
-DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TYPE_ORDER = {"essay": 0}
 
 
