@@ -14,6 +14,7 @@ from .provenance import trace_quotations
 from .store import write_document
 from .tei import NS, serialize
 from .works import build_work
+from .writelock import write_lock
 
 
 @dataclass
@@ -67,10 +68,17 @@ def build_sources(paths: Paths) -> SeedReport:
     return SeedReport(len(documents), written, footnotes)
 
 
-def build_all(paths: Paths) -> tuple[SeedReport, BuildReport]:
+def build_all(paths: Paths, on_wait=None) -> tuple[SeedReport, BuildReport]:
     """Seeds → TEI → index, with the essay's quotations traced against the index of the other
-    documents before the essay is written (tracing leaves the quoting document out)."""
+    documents before the essay is written (tracing leaves the quoting document out). Runs
+    under the library's write lock (``on_wait`` hears while it waits for it)."""
     documents, essay_id, footnotes = generate(paths)
+    with write_lock(paths.home, "build", on_wait=on_wait):
+        return _build_all(paths, documents, essay_id, footnotes)
+
+
+def _build_all(paths: Paths, documents: dict, essay_id: str, footnotes: int
+               ) -> tuple[SeedReport, BuildReport]:
     essay_path = paths.sources / f"{essay_id}.xml"
     written = {doc_id for doc_id, d in documents.items()
                # the essay is written now only if the store has none: the index must hold its

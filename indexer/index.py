@@ -9,9 +9,13 @@ complete: a failed build leaves the previous index as it was.
 from __future__ import annotations
 
 import hashlib
+import json
+import logging
+import os
 import shutil
+import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -21,10 +25,16 @@ from .analysis import capitalised_words, exact_analyzer, text_analyzer
 from .persons import REGISTER_ID, Register
 from .store import document_paths
 from .teidoc import Document, read_document
+from .writelock import LockBusy, write_lock
 from .xmlsafe import XMLInputError
+
+log = logging.getLogger("library.index")
 
 PASSAGES = "passages"
 CITATIONS = "citations"
+# Stored files left out of the index because they cannot be read, by name → sha256, so that a
+# damaged file is not taken for a stale one (and re-read) on every start.
+LEFT_OUT = "left-out.json"
 
 
 def passage_schema(names: set[str] | frozenset[str] = frozenset()) -> Schema:
@@ -76,6 +86,7 @@ class BuildReport:
     notes: int
     citations: int
     seconds: float
+    left_out: list[str] = field(default_factory=list)  # unreadable files, with the reason
 
 
 def passage_records(doc: Document, register: Register):
@@ -121,46 +132,77 @@ def _add(pw, cw, docs: list[Document], register: Register) -> tuple[int, int]:
     return n_passages, n_citations
 
 
-def read_store(sources: Path) -> list[Document]:
-    """Every document of the store; all unreadable files are reported together."""
+def read_store(sources: Path, strict: bool = False
+               ) -> tuple[list[Document], list[tuple[Path, str]]]:
+    """Every readable document of the store, and a fault line for each file that is not.
+
+    A malformed file is left out of the index (and said so) rather than taking the whole site
+    down; ``strict`` makes any fault a :class:`BuildError` listing them all."""
     docs, faults = [], []
     for path in document_paths(sources):
         try:
             docs.append(read_document(path))
         except XMLInputError as exc:
-            faults.append(str(exc))
-    if faults:
-        raise BuildError("cannot index the store:\n  " + "\n  ".join(faults))
-    return docs
+            faults.append((path, str(exc)))
+    if faults and strict:
+        raise BuildError("cannot index the store:\n  " + "\n  ".join(f for _, f in faults))
+    return docs, faults
 
 
-def build_index(sources: Path, index_dir: Path) -> BuildReport:
-    """Index every document of ``sources`` into ``index_dir`` (replaced only on success)."""
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _left_out(index_dir: Path) -> dict[str, str]:
+    try:
+        return json.loads((index_dir / LEFT_OUT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_left_out(index_dir: Path, left_out: dict[str, str]) -> None:
+    tmp = index_dir / f".{LEFT_OUT}.tmp"
+    tmp.write_text(json.dumps(left_out, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, index_dir / LEFT_OUT)
+
+
+def build_index(sources: Path, index_dir: Path, strict: bool = False) -> BuildReport:
+    """Index every document of ``sources`` into ``index_dir`` (replaced only on success).
+
+    The new index is written into a folder of its own and renamed into place, so readers see
+    the old index or the new one, never a mixture; the caller holds the write lock."""
     started = time.perf_counter()
-    docs = read_store(sources)
+    docs, faults = read_store(sources, strict)
+    for _, fault in faults:
+        log.warning("left out of the index: %s", fault)
     register = Register.load(sources / f"{REGISTER_ID}.xml")
     names = register.name_words() | capitalised_words(
         p.text for d in docs for p in d.passages if p.kind != "bibl")
     index_dir.parent.mkdir(parents=True, exist_ok=True)
-    building = index_dir.with_name(index_dir.name + ".building")
-    shutil.rmtree(building, ignore_errors=True)
-    building.mkdir()
-    passages = whoosh_index.create_in(building, passage_schema(names), indexname=PASSAGES)
-    citations = whoosh_index.create_in(building, citation_schema(), indexname=CITATIONS)
-    pw = passages.writer(limitmb=256)
-    cw = citations.writer()
-    n_passages, n_citations = _add(pw, cw, docs, register)
-    n_notes = sum(len(doc.notes) for doc in docs)
-    pw.commit()
-    cw.commit()
-    old = index_dir.with_name(index_dir.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if index_dir.exists():
-        index_dir.rename(old)
-    building.rename(index_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    building = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building.",
+                                     dir=index_dir.parent))
+    try:
+        passages = whoosh_index.create_in(building, passage_schema(names), indexname=PASSAGES)
+        citations = whoosh_index.create_in(building, citation_schema(), indexname=CITATIONS)
+        pw = passages.writer(limitmb=256)
+        cw = citations.writer()
+        n_passages, n_citations = _add(pw, cw, docs, register)
+        n_notes = sum(len(doc.notes) for doc in docs)
+        pw.commit()
+        cw.commit()
+        _save_left_out(building, {path.stem: _sha(path) for path, _ in faults})
+        building.chmod(0o755)
+        old = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.old.", dir=index_dir.parent))
+        old.rmdir()
+        if index_dir.exists():
+            index_dir.rename(old)
+        building.rename(index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
     return BuildReport(len(docs), n_passages, n_notes, n_citations,
-                       time.perf_counter() - started)
+                       time.perf_counter() - started, [f for _, f in faults])
 
 
 def stale_documents(sources: Path, index_dir: Path) -> tuple[list[Path], list[str]]:
@@ -175,13 +217,15 @@ def stale_documents(sources: Path, index_dir: Path) -> tuple[list[Path], list[st
             shas = reader.column_reader("tei_sha", translate=True)
             for docnum in reader.all_doc_ids():
                 indexed.setdefault(ids[docnum], shas[docnum])
+    left_out = _left_out(index_dir)
     stale, present = [], set()
     for path in document_paths(sources):
         present.add(path.stem)
         known = indexed.get(path.stem)
         if known is None and path.stem == REGISTER_ID:
             continue  # the register has no passages of its own
-        if known != hashlib.sha256(path.read_bytes()).hexdigest():
+        sha = _sha(path)
+        if known != sha and left_out.get(path.stem) != sha:
             stale.append(path)
     return stale, sorted(set(indexed) - present)
 
@@ -190,8 +234,17 @@ def update_index(sources: Path, index_dir: Path, paths: list[Path],
                  removed: list[str] = ()) -> int:
     """Re-index the documents at ``paths`` and drop ``removed`` ones, in one commit per index
     (Whoosh commits are atomic: a crash leaves the index as it was before). Returns the number
-    of passages written."""
-    docs = [read_document(p) for p in paths]
+    of passages written. A file that cannot be read is left out (its earlier entries go), with a
+    log line; ``library check`` names its fault."""
+    docs, left_out = [], _left_out(index_dir)
+    for path in paths:
+        left_out.pop(path.stem, None)
+        try:
+            docs.append(read_document(path))
+        except XMLInputError as exc:
+            log.warning("left out of the index: %s", exc)
+            left_out[path.stem] = _sha(path)
+            removed = [*removed, path.stem]
     register = Register.load(sources / f"{REGISTER_ID}.xml")
     passages = whoosh_index.open_dir(index_dir, indexname=PASSAGES)
     citations = whoosh_index.open_dir(index_dir, indexname=CITATIONS)
@@ -207,6 +260,7 @@ def update_index(sources: Path, index_dir: Path, paths: list[Path],
         raise
     cw.commit()
     pw.commit()
+    _save_left_out(index_dir, left_out)
     return written
 
 
@@ -218,17 +272,69 @@ def reconcile(sources: Path, index_dir: Path) -> tuple[int, int]:
     return len(stale), len(removed)
 
 
-def ensure_index(sources: Path, index_dir: Path) -> bool:
-    """Build the index when it is missing or unreadable; otherwise bring it in line with the
-    store (documents added, changed or removed since, or left behind by an interrupted
-    import). True if anything was done."""
-    if whoosh_index.exists_in(index_dir, indexname=PASSAGES):
+def index_fault(index_dir: Path) -> str | None:
+    """Why the index at ``index_dir`` cannot be used (missing, from an older schema, truncated,
+    garbled, a segment gone), or None when both its parts open and read through."""
+    for name in (PASSAGES, CITATIONS):
+        if not whoosh_index.exists_in(index_dir, indexname=name):
+            return f"the {name} index is missing"
+    try:
+        ix = whoosh_index.open_dir(index_dir, indexname=PASSAGES)
+        if set(ix.schema.names()) != set(passage_schema().names()):
+            return "the index was made by another version of the library"
+        with ix.searcher() as s:
+            reader = s.reader()
+            n = reader.doc_count_all()
+            for column in ("doc_id", "tei_sha", "date", "year"):
+                list(reader.column_reader(column, translate=True))
+            for fieldname in ("doc_id", "persons", "authors"):
+                for term in reader.lexicon(fieldname):
+                    reader.postings(fieldname, term).all_ids()
+            if n:
+                s.stored_fields(n - 1)
+        with whoosh_index.open_dir(index_dir, indexname=CITATIONS).searcher() as s:
+            list(s.all_stored_fields())
+    except Exception as exc:  # noqa: BLE001  (any fault of a damaged file means: rebuild)
+        return f"the index is damaged ({type(exc).__name__}: {exc})"
+    return None
+
+
+def ensure_index(sources: Path, index_dir: Path, wait: bool = True) -> bool:
+    """Make the index usable and in line with the store; True if anything was done.
+
+    A missing or damaged index is rebuilt from the store (with a log line saying why);
+    otherwise documents added, changed or removed since (or left behind by an interrupted
+    import) are re-indexed. Changes happen under the write lock, so several processes
+    starting at once build the index once. With ``wait=False`` a reader that finds the lock
+    busy goes on with the index as it is (its holder will bring it in line), unless there is
+    no usable index at all."""
+    fault = index_fault(index_dir)
+    if fault is None and index_is_current(sources, index_dir):
+        return False
+    try:
+        with write_lock(index_dir.parent, "index update", wait=wait or fault is not None,
+                        on_wait=lambda message: log.warning("%s", message)):
+            return _bring_in_line(sources, index_dir)
+    except LockBusy:
+        return False
+
+
+def _bring_in_line(sources: Path, index_dir: Path) -> bool:
+    """Under the write lock: repair or reconcile (another process may have done it already
+    while this one waited)."""
+    fault = index_fault(index_dir)
+    if fault is None:
         try:
             changed, removed = reconcile(sources, index_dir)
             return bool(changed or removed)
-        except (OSError, ValueError, KeyError):
-            pass  # an index from an older schema or a damaged one: rebuild it
-    build_index(sources, index_dir)
+        except (OSError, ValueError, KeyError, EOFError) as exc:
+            fault = f"the index is damaged ({type(exc).__name__}: {exc})"
+    started = time.perf_counter()
+    report = build_index(sources, index_dir)
+    if index_dir.exists() and "missing" not in fault:
+        log.warning("%s: rebuilt from %s in %.1f s", fault, sources, report.seconds)
+    else:
+        log.info("index built from %s in %.1f s", sources, time.perf_counter() - started)
     return True
 
 
@@ -238,6 +344,6 @@ def index_is_current(sources: Path, index_dir: Path) -> bool:
         return False
     try:
         stale, removed = stale_documents(sources, index_dir)
-    except (OSError, ValueError, KeyError):
+    except Exception:  # noqa: BLE001  (a damaged index is not current)
         return False
     return not stale and not removed

@@ -14,8 +14,11 @@ from pathlib import Path
 from .formats import Metadata
 from .formats.compose import normalise_date
 
-COLUMNS = ("file", "title", "creator", "date", "language", "type", "rights", "source",
-           "collection", "description")
+COLUMNS = ("file", "identifier", "title", "creator", "date", "language", "type", "rights",
+           "source", "collection", "description")
+# ``identifier``: the document id the file is (a new document of that id, or a new version of
+# the document that has it); the one way, besides --replace, to say two files are one document.
+_IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9-]{0,119}$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 
 
@@ -24,6 +27,7 @@ class Entry:
     line: int
     file: str
     meta: Metadata
+    identifier: str = ""
 
 
 @dataclass
@@ -80,6 +84,10 @@ def read_manifest(path: Path) -> tuple[Manifest, list[str]]:
         if language and not _LANGUAGE.match(language):
             problems.append(f"{where}: language {language!r} is not a language code "
                             "(en, ru, fr…)")
+        identifier = cells.get("identifier", "")
+        if identifier and not _IDENTIFIER.match(identifier):
+            problems.append(f"{where}: identifier {identifier!r} is not a document id (lower-case "
+                            "letters, digits and hyphens, at most 120)")
         meta = Metadata(
             title=cells.get("title", ""),
             creators=[c.strip() for c in cells.get("creator", "").split("|") if c.strip()],
@@ -87,7 +95,7 @@ def read_manifest(path: Path) -> tuple[Manifest, list[str]]:
             rights=cells.get("rights", ""), source=cells.get("source", ""),
             collection=cells.get("collection", ""), description=cells.get("description", ""),
         )
-        entry = Entry(line, file, meta)
+        entry = Entry(line, file, meta, identifier)
         entries[file] = entry
         entries.setdefault(Path(file).name, entry)
     return Manifest(path, entries), problems

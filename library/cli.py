@@ -21,14 +21,20 @@ def _build(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.build import build_all
 
     started = time.perf_counter()
-    seeds, index = build_all(paths)
+    seeds, index = build_all(paths, on_wait=_say)
     print(f"TEI: {seeds.documents} documents generated from seeds/ "
           f"({seeds.written} written, {seeds.documents - seeds.written} unchanged), "
           f"{seeds.footnotes} footnotes")
     print(f"index: {index.documents} documents, {index.passages} passages, {index.notes} notes, "
           f"{index.citations} citation links → {paths.index}")
+    for fault in index.left_out:
+        print(f"left out of the index (run `library check`): {fault}", file=sys.stderr)
     print(f"done in {time.perf_counter() - started:.2f} s")
-    return 0
+    return 1 if index.left_out else 0
+
+
+def _say(message: str) -> None:
+    print(f"library: {message}", file=sys.stderr, flush=True)
 
 
 def _serve(args: argparse.Namespace, paths: Paths) -> int:
@@ -106,8 +112,9 @@ def _import(args: argparse.Namespace, paths: Paths) -> int:
             return 1
     options = ImportOptions(collection=args.collection or "", rights=args.rights or "",
                             pdf_password=args.pdf_password, validate_tei=not args.no_validate,
-                            jobs=max(1, args.jobs), check_only=args.check)
-    importer = Importer(paths, options, manifest, progress=_progress_bar())
+                            jobs=max(1, args.jobs), check_only=args.check,
+                            replace=args.replace or "")
+    importer = Importer(paths, options, manifest, progress=_progress_bar(), on_wait=_say)
     report = importer.run(args.paths)
     if sys.stderr.isatty():
         print(file=sys.stderr)
@@ -210,6 +217,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--json", action="store_true", help="print the report as JSON")
     i.add_argument("--jobs", type=int, default=1, help="processes extracting text in parallel")
     i.add_argument("--pdf-password", help="password of encrypted PDFs")
+    i.add_argument("--replace", metavar="DOC_ID", help="the one file given is a new version of "
+                   "this document (its previous TEI is kept in sources/versions/)")
     t = sub.add_parser("trace", help="where a quotation most probably comes from")
     t.add_argument("quotation")
     t.add_argument("--limit", type=int, default=5)

@@ -68,7 +68,7 @@ def test_failed_build_leaves_the_previous_index(scratch):
     assert index_is_current(scratch.sources, scratch.index)
     (scratch.sources / "zz-bad.xml").write_bytes(b"<TEI><oops></TEI>")
     with pytest.raises(BuildError, match=r"zz-bad.xml:1:\d+: not well-formed"):
-        build_index(scratch.sources, scratch.index)
+        build_index(scratch.sources, scratch.index, strict=True)
     ix = whoosh_index.open_dir(scratch.index, indexname=PASSAGES)
     assert ix.doc_count() == first.passages
     assert not index_is_current(scratch.sources, scratch.index)
