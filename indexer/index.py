@@ -272,6 +272,11 @@ def reconcile(sources: Path, index_dir: Path) -> tuple[int, int]:
     return len(stale), len(removed)
 
 
+def left_out_files(index_dir: Path) -> list[str]:
+    """Names of stored files the index leaves out because they cannot be read."""
+    return sorted(_left_out(index_dir))
+
+
 def index_fault(index_dir: Path) -> str | None:
     """Why the index at ``index_dir`` cannot be used (missing, from an older schema, truncated,
     garbled, a segment gone), or None when both its parts open and read through."""

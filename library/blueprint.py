@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from .searcher import IndexUnavailable
 from .views.routes import ROUTES
 from .views.urls import TEMPLATE_GLOBALS, TEMPLATE_TESTS
 
@@ -58,3 +59,19 @@ def method_not_allowed(error):
         return jsonify(error="method not allowed"), 405
     return render_template("error.html", status=405, title="Method not allowed",
                            message="This address only answers GET."), 405
+
+
+@blueprint.app_errorhandler(503)
+def unavailable(error):
+    if _wants_json():
+        return jsonify(error=error.description), 503
+    return render_template("error.html", status=503, title="Cannot be shown",
+                           message=error.description), 503
+
+
+@blueprint.app_errorhandler(IndexUnavailable)
+def index_unavailable(error):
+    if _wants_json():
+        return jsonify(error=str(error)), 503, {"Retry-After": "30"}
+    return render_template("error.html", status=503, title="Search is being repaired",
+                           message=str(error)), 503, {"Retry-After": "30"}

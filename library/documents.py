@@ -3,6 +3,7 @@ file is unchanged."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -11,16 +12,25 @@ from indexer.store import doc_path, document_paths
 from indexer.teidoc import Document, read_document
 
 _TYPE_ORDER = {"essay": 0}
+log = logging.getLogger("library.documents")
 
 
 class DocumentStore:
     def __init__(self, sources: Path):
         self.sources = Path(sources)
         self._cache: dict[str, tuple[float, Document]] = {}
+        self._faults: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
 
+    def fault(self, doc_id: str) -> str | None:
+        """Why the stored file of ``doc_id`` cannot be read, when it cannot."""
+        self.get(doc_id)
+        entry = self._faults.get(doc_id)
+        return entry[1] if entry else None
+
     def get(self, doc_id: str) -> Document | None:
-        """The document ``doc_id``, or None when there is no such document."""
+        """The document ``doc_id``, or None when there is no such document or its file cannot
+        be read (``fault`` says why: one damaged file must not take other pages down)."""
         if not DOC_ID.match(doc_id):
             return None
         path = doc_path(self.sources, doc_id)
@@ -32,9 +42,19 @@ class DocumentStore:
             cached = self._cache.get(doc_id)
             if cached and cached[0] == mtime:
                 return cached[1]
-        doc = read_document(path)
+            known = self._faults.get(doc_id)
+            if known and known[0] == mtime:
+                return None
+        try:
+            doc = read_document(path)
+        except Exception as exc:  # noqa: BLE001  (any fault of the file: reported, not raised)
+            log.warning("cannot show %s: %s", path.name, exc)
+            with self._lock:
+                self._faults[doc_id] = (mtime, str(exc))
+            return None
         with self._lock:
             self._cache[doc_id] = (mtime, doc)
+            self._faults.pop(doc_id, None)
         return doc
 
     def raw(self, doc_id: str) -> bytes | None:

@@ -9,8 +9,12 @@ a word matches nothing.
 
 from __future__ import annotations
 
+import logging
+import os
 import queue
+import struct
 import threading
+import zlib
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,14 +25,22 @@ from markupsafe import Markup
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 
-from indexer.index import CITATIONS, PASSAGES
+from indexer.index import CITATIONS, PASSAGES, ensure_index
 from indexer.persons import REGISTER_ID, Register
 
 from .facets import BY_KEY, FACETS, LANGUAGE_NAMES, FacetSpec, decade_label
 from .highlight import KwicLine, TermMatcher, kwic, snippet
 from .query import ParsedQuery, QueryBuilder, QueryError, lex
 
-__all__ = ["QueryError", "Searcher", "SearchRequest", "SearchResponse"]
+__all__ = ["IndexUnavailable", "QueryError", "Searcher", "SearchRequest", "SearchResponse"]
+
+log = logging.getLogger("library.searcher")
+# What reading a damaged index file raises (truncated, garbled, a segment gone).
+DAMAGE = (EOFError, struct.error, zlib.error, OSError)
+
+
+class IndexUnavailable(RuntimeError):
+    """The index cannot answer now (found damaged; a rebuild from the store is under way)."""
 
 # Scored passages from which documents are ordered and their best passages taken; documents
 # beyond them follow by their number of matching passages.
@@ -143,7 +155,7 @@ class SearchResponse:
 class _Snapshot:
     """Per index generation: column values by document number, and the citation links."""
 
-    def __init__(self, searcher, citations_ix, generation: int):
+    def __init__(self, searcher, citations_ix, generation: tuple):
         reader = searcher.reader()
         self.generation = generation
         self.columns = {name: list(reader.column_reader(name, translate=True))
@@ -188,45 +200,88 @@ class Searcher:
     """Read-only access to the index of ``index_dir`` (thread-safe: one Whoosh searcher per
     thread, shared per-generation caches)."""
 
-    def __init__(self, index_dir: Path, register: Register | None = None):
+    def __init__(self, index_dir: Path, register: Register | None = None,
+                 sources: Path | None = None):
         self.index_dir = Path(index_dir)
+        self.sources = Path(sources) if sources else None
+        self.register = register if register is not None else Register([])
+        self._lock = threading.Lock()
+        self._snapshots: dict[tuple, _Snapshot] = {}
+        self._repairing: threading.Thread | None = None
+        self._open()
+
+    def _open(self) -> None:
+        """Open the index folder as it is now. A full build renames a new folder into place, so
+        the folder's inode names the build; Whoosh's segments name its commits within it."""
+        self._folder = _inode(self.index_dir)
         self._passages = whoosh_index.open_dir(self.index_dir, indexname=PASSAGES)
         self._citations = whoosh_index.open_dir(self.index_dir, indexname=CITATIONS)
-        self.register = register if register is not None else Register([])
         self.builder = QueryBuilder(self._passages.schema, self.register)
         self._pool: queue.LifoQueue = queue.LifoQueue()
-        self._lock = threading.Lock()
-        self._snapshot: _Snapshot | None = None
 
     @classmethod
     def for_store(cls, index_dir: Path, sources: Path) -> Searcher:
-        return cls(index_dir, Register.load(Path(sources) / f"{REGISTER_ID}.xml"))
+        return cls(index_dir, Register.load(Path(sources) / f"{REGISTER_ID}.xml"), sources)
 
     # -- plumbing -----------------------------------------------------------------------------
     @contextmanager
     def _searcher(self):
         """A Whoosh searcher from the pool. Opening one costs time in proportion to the index
         (on 209k passages, about 150 ms), and a threaded server starts a thread per request,
-        so searchers are kept between requests, one per concurrent request, never shared."""
+        so searchers are kept between requests, one per concurrent request, never shared.
+
+        Each request reads one generation: the searcher it holds, and the snapshot made from
+        that searcher's own segments, never the latest generation of the moment."""
         try:
-            s = self._pool.get_nowait()
-            if not s.up_to_date():
-                s = s.refresh()
-        except queue.Empty:
-            s = self._passages.searcher()
+            if _inode(self.index_dir) != self._folder:  # rebuilt: a new folder
+                with self._lock:
+                    if _inode(self.index_dir) != self._folder:
+                        self._open()
+                        self._snapshots.clear()
+            pool = self._pool
+            try:
+                s = pool.get_nowait()
+                if not s.up_to_date():
+                    s = s.refresh()
+            except queue.Empty:
+                s = self._passages.searcher()
+        except DAMAGE as exc:
+            raise self._damaged(exc) from exc
+        healthy = True
         try:
             yield s
+        except DAMAGE as exc:
+            healthy = False  # a searcher that read a damaged file goes, not back to the pool
+            raise self._damaged(exc) from exc
         finally:
-            self._pool.put(s)
+            if healthy:
+                pool.put(s)
+
+    def _damaged(self, exc: BaseException) -> IndexUnavailable:
+        """Start rebuilding the index from the store (once) and say why nothing can be read."""
+        log.error("the index is damaged (%s: %s): rebuilding it from the store",
+                  type(exc).__name__, exc)
+        with self._lock:
+            if self.sources and not (self._repairing and self._repairing.is_alive()):
+                self._repairing = threading.Thread(
+                    target=ensure_index, args=(self.sources, self.index_dir),
+                    name="index-repair", daemon=True)
+                self._repairing.start()
+        return IndexUnavailable("The search index is being repaired; try again in a minute.")
 
     def _state(self, s) -> _Snapshot:
-        snap = self._snapshot
-        generation = self._passages.latest_generation()
-        if snap is None or snap.generation != generation:
+        key = (self._citations.latest_generation(),
+               *(r.segment().segment_id() if r.segment() else "" for r, _ in
+                 s.reader().leaf_readers()))
+        snap = self._snapshots.get(key)
+        if snap is None:
             with self._lock:
-                snap = self._snapshot
-                if snap is None or snap.generation != generation:
-                    snap = self._snapshot = _Snapshot(s, self._citations, generation)
+                snap = self._snapshots.get(key)
+                if snap is None:
+                    snap = _Snapshot(s, self._citations, key)
+                    while len(self._snapshots) >= 2:  # the current and the one before it
+                        self._snapshots.pop(next(iter(self._snapshots)))
+                    self._snapshots[key] = snap
         return snap
 
     # -- search -------------------------------------------------------------------------------
@@ -397,6 +452,13 @@ class Searcher:
         """What ``doc_id``'s footnotes cite."""
         with self._searcher() as s:
             return list(self._state(s).from_doc.get(doc_id, ()))
+
+
+def _inode(path: Path) -> int:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return -1
 
 
 def _clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -23,6 +23,9 @@ def lib() -> Library:
 def document_or_404(doc_id: str) -> Document:
     doc = lib().store.get(doc_id)
     if doc is None:
+        if lib().store.fault(doc_id):
+            abort(503, description="This document's TEI file is damaged, so it cannot be shown "
+                                   "now; the librarians have been told (`library check`).")
         abort(404)
     return doc
 

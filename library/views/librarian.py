@@ -108,12 +108,12 @@ def import_submit():
                 raise ValueError(f"{upload.filename}: over the limit of "
                                  f"{MAX_FILE_BYTES // (1024 * 1024)} MB per file")
             names[str(target)] = upload.filename
-        manifest = None
+        manifest_file = ""
         if manifest_upload and manifest_upload.filename:
             manifest_path = folder / "manifest.csv"
             manifest_upload.save(manifest_path)
-            manifest, problems = read_manifest(manifest_path)
-            manifest.path = batch / "manifest.csv"  # entries resolve against the batch
+            _, problems = read_manifest(manifest_path)
+            manifest_file = str(manifest_path)
             if problems:
                 raise ValueError("the manifest has problems; nothing was imported: "
                                  + "; ".join(p.replace(str(manifest_path), "manifest")
@@ -125,14 +125,14 @@ def import_submit():
     options = ImportOptions(collection=request.form.get("collection", "").strip(),
                             rights=request.form.get("rights", "").strip(),
                             pdf_password=request.form.get("pdf_password") or None)
-    job = Job(job_id, session["user"], batch, names, options, manifest)
+    job = Job(job_id, session["user"], batch, names, options, manifest_file)
     current_app.extensions["library"].jobs.submit(job)
     return redirect(url_for("library.import_job", job_id=job_id), code=303)
 
 
 @login_required
 def import_job(job_id: str):
-    job = current_app.extensions["library"].jobs.jobs.get(job_id)
+    job = current_app.extensions["library"].jobs.get(job_id)
     if job is None:
         abort(404)
     return render_template("import_job.html", job=job)
