@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask
@@ -36,6 +37,9 @@ class Library:
 def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
     """The app; ``prepare_index=False`` when the caller has just brought the index in line."""
     paths = paths or Paths.from_env()
+    # the library's own log lines (index built, repaired, files left out) reach the server's
+    # log whoever started the app; a no-op when logging is already set up
+    logging.basicConfig(level=logging.INFO, format="library: %(message)s")
     if prepare_index:
         ensure_index(paths.sources, paths.index)
     app = Flask(__name__)

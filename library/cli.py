@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from pathlib import Path
@@ -38,14 +39,12 @@ def _say(message: str) -> None:
 
 
 def _serve(args: argparse.Namespace, paths: Paths) -> int:
-    from indexer.index import ensure_index
-    from library.app import create_app
+    from library.server import serve
 
-    if ensure_index(paths.sources, paths.index):
-        print(f"index brought in line with {paths.sources} ({paths.index})", file=sys.stderr)
-    app = create_app(paths, prepare_index=False)
-    print(f"serving the library on http://{args.host}:{args.port}/", file=sys.stderr)
-    app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
+    if args.workers < 1:
+        print("library serve: --workers must be at least 1", file=sys.stderr)
+        return 2
+    serve(paths, args.host, args.port, args.workers, args.threads, dev=args.dev)
     return 0
 
 
@@ -191,6 +190,11 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("serve", help="serve the library (builds the index first if needed)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)
+    s.add_argument("--workers", type=int, default=None,
+                   help="server processes (default: the number of cores)")
+    s.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")
+    s.add_argument("--dev", action="store_true",
+                   help="Flask's development server instead of gunicorn (one process)")
     q = sub.add_parser("search", help="search the index from the command line")
     q.add_argument("query")
     q.add_argument("--limit", type=int, default=10, help="documents per page")
@@ -276,6 +280,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "users" and args.action != "list" and not args.name:
         p.error(f"users {args.action} needs a NAME")
     paths = Paths.from_env()
+    logging.basicConfig(level=logging.INFO, format="library: %(message)s")
+    if args.command == "serve" and args.workers is None:
+        from library.server import default_workers
+
+        args.workers = default_workers()
     try:
         return COMMANDS[args.command](args, paths)
     except (SeedError, EssayError, BuildError) as exc:

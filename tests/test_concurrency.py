@@ -1,0 +1,146 @@
+"""Many hands: two imports at once with searches during both, several server workers starting
+on a fresh home, all against real processes over HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+
+from indexer.check import check_store
+from indexer.index import stale_documents
+
+from .conftest import ROOT, _free_port, start_server, stop_server
+from .test_import import FIXTURES, cli
+
+
+def _env(paths) -> dict:
+    return dict(os.environ, LIBRARY_SEEDS=str(paths.seeds), LIBRARY_SOURCES=str(paths.sources),
+                LIBRARY_HOME=str(paths.home))
+
+
+def _batch(folder, tag: str, n: int) -> None:
+    """``n`` small texts whose names are the same in every batch (archives reuse names), each
+    with a word of its own."""
+    folder.mkdir(parents=True)
+    for i in range(n):
+        (folder / f"minutes-{i % 5}.txt" if i < 5 else folder / f"report-{i}.txt").write_text(
+            f"Minutes of meeting {i}.\n\nThe word of this file is zq{tag}x{i}.\n",
+            encoding="utf-8")
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def test_two_imports_at_once_with_searches_during_both(scratch, tmp_path):
+    assert cli(scratch, "build").returncode == 0
+    _batch(tmp_path / "a", "alpha", 20)
+    _batch(tmp_path / "b", "beta", 20)
+    proc, base = start_server(scratch.home, scratch.sources)
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def searching() -> None:
+        queries = ["Stalin", "Malenkov AND funeral", '"Central Committee"', "Molot*", "Beria~1"]
+        i = 0
+        while not stop.is_set():
+            status, _ = _get(f"{base}/api/search?q={urllib.request.quote(queries[i % 5])}")
+            statuses.append(status)
+            statuses.append(_get(f"{base}/doc/thom-2022-lessons")[0])
+            i += 1
+
+    readers = [threading.Thread(target=searching) for _ in range(2)]
+    try:
+        for t in readers:
+            t.start()
+        args = ["--rights", "CC0"]
+        imports = [subprocess.Popen(
+            [sys.executable, "-m", "library.cli", "import", str(folder), *extra, *args],
+            cwd=ROOT, env=_env(scratch), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            text=True) for folder, extra in (
+                (tmp_path / "a", [str(FIXTURES / "csv" / "kremlin-40.csv")]),
+                (tmp_path / "b", [str(FIXTURES / "tei"), "--no-validate"]))]
+        outputs = [p.communicate(timeout=300) for p in imports]
+        # the new documents reach the running server without a restart, within seconds
+        deadline = time.monotonic() + 10
+        while True:
+            found = [json.loads(_get(f"{base}/api/search?q=zq{tag}x7")[1])["total"]
+                     for tag in ("alpha", "beta")]
+            if found == [1, 1] or time.monotonic() > deadline:
+                break
+            time.sleep(0.3)
+    finally:
+        stop.set()
+        for t in readers:
+            t.join()
+        stop_server(proc)
+    assert [p.returncode for p in imports] == [0, 0], outputs
+    assert any("waiting for the import started" in err for _, err in outputs), outputs
+    assert not any("Traceback" in err for _, err in outputs)
+    assert found == [1, 1]
+    assert len(statuses) > 20 and set(statuses) == {200}, sorted(set(statuses))
+    # nothing lost: every file of both batches is a document of its own, searchable
+    from library.searcher import Searcher, SearchRequest
+
+    searcher = Searcher.for_store(scratch.index, scratch.sources)
+    for tag in ("alpha", "beta"):
+        for i in range(20):
+            r = searcher.search(SearchRequest(f"zq{tag}x{i}"))
+            assert r.documents == 1, (tag, i)
+    _, faults = check_store(scratch.sources)
+    assert faults == []
+    assert stale_documents(scratch.sources, scratch.index) == ([], [])
+
+
+def _wait_up(base: str, proc, log) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/docs", timeout=2)
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"the server did not start:\n{log.read_text()}") from None
+            time.sleep(0.2)
+
+
+def test_several_workers_start_on_a_fresh_home(tmp_path):
+    """gunicorn run directly with several workers, each building the index it lacks, and
+    ``library serve --workers``: both start, the index is built once, nothing left over."""
+    for n, command in enumerate([
+            [sys.executable, "-m", "gunicorn", "--workers", "3", "--worker-class", "gthread",
+             "--no-control-socket", "library.app:create_app()"],
+            [sys.executable, "-m", "library.cli", "serve", "--workers", "2"]]):
+        home = tmp_path / f"home{n}"
+        home.mkdir()
+        port = _free_port()
+        log = home / "serve.log"
+        bind = (["--bind", f"127.0.0.1:{port}"] if "gunicorn" in command
+                else ["--port", str(port)])
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(command + bind, cwd=ROOT, stdout=out,
+                                    stderr=subprocess.STDOUT,
+                                    env=dict(os.environ, LIBRARY_HOME=str(home),
+                                             LIBRARY_SOURCES=str(ROOT / "sources")))
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_up(base, proc, log)
+            codes = {_get(f"{base}/api/search?q=Stalin")[0] for _ in range(30)}
+        finally:
+            stop_server(proc)
+        text = log.read_text()
+        assert codes == {200}, text
+        assert "Traceback" not in text and "Worker failed to boot" not in text, text
+        assert text.count("index built from") == 1, text
+        assert sorted(p.name for p in home.iterdir() if "index" in p.name) == ["index"]
