@@ -1,0 +1,210 @@
+"""Load benchmark: concurrent clients against the production server and the development server,
+in the same run, on the same library.
+
+    python bench/load_bench.py [--clients 32] [--seconds 60] [--workers 2] [--no-kremlin]
+
+The library is the committed store plus the Kremlin CSV (816 documents) imported into a
+temporary copy. Each server in turn (gunicorn as ``library serve`` runs it, waitress, and
+Flask's development server as ``library serve --dev`` runs it) gets ``--clients`` concurrent
+clients for ``--seconds``, with a realistic mix: the search API and the search page, reader
+pages, document JSON, and quotation tracing. Prints requests/s, p50/p95/p99 latency and errors
+(any status other than 200, or no answer) per server, and the ratios against the development
+server. The clients run in 4 processes beside the server on the same machine, so they take
+some of its CPU: the figures are for comparison within one run. Run on demand; never part of
+the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import multiprocessing as mp
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+KREMLIN = ROOT / "bench" / "data" / "kremlin-en-2021-2022.csv"
+TERMS = ["Stalin", "Putin", "Malenkov", "Beria", "Molotov", "Korea", "sanctions", "Ukraine",
+         "Gottwald", "funeral", "doctors", "economy", "Khrushchev", "Mikoyan", "Zhou"]
+QUERIES = TERMS + ['"Central Committee"', "Stalin AND Beria", "Molot*", "Malenkof~1",
+                   "Путин", "date:[1952 TO 1953] Stalin", "type:memoir Beria"]
+QUOTES = ["the West is trying to split our society", "a new world war is not inevitable",
+          "He was rude and capricious"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(home: Path, kremlin: bool) -> tuple[dict, list[str]]:
+    """A copy of the store (plus the Kremlin records), indexed: (environment, document ids)."""
+    shutil.copytree(ROOT / "sources", home / "sources")
+    shutil.copytree(ROOT / "seeds", home / "seeds")
+    env = dict(os.environ, LIBRARY_HOME=str(home / "var"), LIBRARY_SOURCES=str(home / "sources"),
+               LIBRARY_SEEDS=str(home / "seeds"))
+    if kremlin:
+        subprocess.run([sys.executable, "-m", "library.cli", "import", str(KREMLIN), "--rights",
+                        "CC BY 4.0"], env=env, check=True, capture_output=True, cwd=ROOT)
+    else:
+        subprocess.run([sys.executable, "-m", "library.cli", "build"], env=env, check=True,
+                       capture_output=True, cwd=ROOT)
+    ids = sorted(p.stem for p in (home / "sources").glob("*.xml"))
+    return env, ids
+
+
+def server_command(kind: str, port: int, workers: int) -> list[str]:
+    if kind == "gunicorn":
+        return [sys.executable, "-m", "library.cli", "serve", "--port", str(port),
+                "--workers", str(workers)]
+    if kind == "waitress":
+        return [sys.executable, "-m", "waitress", "--listen", f"127.0.0.1:{port}",
+                "--threads", "8", "--call", "library.app:create_app"]
+    return [sys.executable, "-m", "library.cli", "serve", "--port", str(port), "--dev"]
+
+
+def wait_up(base: str, proc) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/api/docs", timeout=5)
+            return
+        except OSError:
+            if proc.poll() is not None:
+                break
+            time.sleep(0.3)
+    raise RuntimeError("the server did not start")
+
+
+def request_mix(rng: random.Random, ids: list[str]) -> str:
+    r = rng.random()
+    q = urllib.parse.quote(rng.choice(QUERIES))
+    if r < 0.35:
+        return f"/api/search?q={q}"
+    if r < 0.55:
+        return f"/search?q={q}"
+    if r < 0.75:
+        return f"/doc/{rng.choice(ids)}"
+    if r < 0.85:
+        return f"/api/doc/{rng.choice(ids)}"
+    if r < 0.92:
+        return f"/api/trace?q={urllib.parse.quote(rng.choice(QUOTES))}"
+    return f"/doc/{rng.choice(ids)}?q={urllib.parse.quote(rng.choice(TERMS))}"
+
+
+def client_process(port: int, threads: int, seconds: float, ids: list[str], seed: int, out):
+    """``threads`` clients, each one keep-alive connection, requests back to back."""
+    results: list[tuple[float, int]] = []
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(n: int) -> None:
+        rng = random.Random(seed * 1000 + n)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine = []
+        while time.monotonic() < stop:
+            path = request_mix(rng, ids)
+            started = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                resp = conn.getresponse()
+                resp.read()
+                status = resp.status
+                if resp.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append((time.perf_counter() - started, status))
+        with lock:
+            results.extend(mine)
+
+    workers = [threading.Thread(target=client, args=(n,)) for n in range(threads)]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    out.put(results)
+
+
+def load(port: int, clients: int, seconds: float, ids: list[str]) -> dict:
+    procs = 4
+    queue: mp.Queue = mp.Queue()
+    per = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
+    started = time.perf_counter()
+    children = [mp.Process(target=client_process, args=(port, n, seconds, ids, i, queue))
+                for i, n in enumerate(per)]
+    for c in children:
+        c.start()
+    results = [r for _ in children for r in queue.get()]
+    for c in children:
+        c.join()
+    elapsed = time.perf_counter() - started
+    times = sorted(t for t, _ in results)
+
+    def pct(p: float) -> float:
+        return times[min(len(times) - 1, int(p * len(times)))] * 1000 if times else 0.0
+
+    errors = sum(1 for _, s in results if s != 200)
+    return {"requests": len(results), "rps": len(results) / elapsed, "p50": pct(0.50),
+            "p95": pct(0.95), "p99": pct(0.99), "errors": errors}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--clients", type=int, default=32)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--no-kremlin", action="store_true", help="only the committed store")
+    ap.add_argument("--servers", default="gunicorn,waitress,dev")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        env, ids = prepare(home, not args.no_kremlin)
+        print(f"library: {len(ids)} documents; {args.clients} clients, {args.seconds:.0f} s "
+              f"per server, {os.cpu_count()} cores")
+        rows = {}
+        for kind in args.servers.split(","):
+            port = _free_port()
+            with open(home / f"{kind}.log", "wb") as log:
+                proc = subprocess.Popen(server_command(kind, port, args.workers), env=env,
+                                        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+            try:
+                wait_up(f"http://127.0.0.1:{port}", proc)
+                load(port, 4, 3, ids)  # warm the caches: searchers, parsed documents
+                rows[kind] = load(port, args.clients, args.seconds, ids)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=30)
+        label = {"gunicorn": f"gunicorn ({args.workers} workers × 4 threads)",
+                 "waitress": "waitress (1 process × 8 threads)",
+                 "dev": "Flask development server (--dev)"}
+        base = rows.get("dev")
+        print(f"\n| server | requests | req/s | p50 ms | p95 ms | p99 ms | errors |"
+              f"{' req/s vs dev | p99 vs dev |' if base else ''}")
+        print("|---|---|---|---|---|---|---|" + ("---|---|" if base else ""))
+        for kind, r in rows.items():
+            ratio = (f" {r['rps'] / base['rps']:.2f}× | {r['p99'] / base['p99']:.2f}× |"
+                     if base else "")
+            print(f"| {label[kind]} | {r['requests']} | {r['rps']:.1f} | {r['p50']:.0f} | "
+                  f"{r['p95']:.0f} | {r['p99']:.0f} | {r['errors']} |{ratio}")
+        print("\ntarget (default engine): 0 errors, p99 ≤ 500 ms")
+        print(json.dumps(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
