@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -34,10 +35,17 @@ def _build(args: argparse.Namespace, paths: Paths) -> int:
 def _serve(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.index import ensure_index
     from library.app import create_app
+    from library.settings import ConfigError, server_address
 
     if ensure_index(paths.sources, paths.index):
         print(f"index brought in line with {paths.sources} ({paths.index})", file=sys.stderr)
-    app = create_app(paths, prepare_index=False)
+    # citations and OAI-PMH name this server, never the Host header a client sends
+    os.environ.setdefault("LIBRARY_BASE_URL", server_address(args.host, args.port))
+    try:
+        app = create_app(paths, prepare_index=False)
+    except ConfigError as exc:
+        print(f"library serve: {exc}", file=sys.stderr)
+        return 2
     print(f"serving the library on http://{args.host}:{args.port}/", file=sys.stderr)
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False, threaded=True)
     return 0
