@@ -40,7 +40,8 @@ def _serve(args: argparse.Namespace, paths: Paths) -> int:
     if ensure_index(paths.sources, paths.index):
         print(f"index brought in line with {paths.sources} ({paths.index})", file=sys.stderr)
     # citations and OAI-PMH name this server, never the Host header a client sends
-    os.environ.setdefault("LIBRARY_BASE_URL", server_address(args.host, args.port))
+    if not os.environ.get("LIBRARY_BASE_URL"):
+        os.environ["LIBRARY_BASE_URL"] = server_address(args.host, args.port)
     try:
         app = create_app(paths, prepare_index=False)
     except ConfigError as exc:
