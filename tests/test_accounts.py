@@ -11,6 +11,8 @@ import time
 from urllib.parse import quote
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from lxml import etree
 
 from indexer.paths import Paths
@@ -18,6 +20,7 @@ from library.accounts import Limits
 from library.app import create_app
 from library.settings import ConfigError, canonical_base, from_env
 from library.users import Users
+from library.views.auth import safe_next
 
 from .conftest import ESSAY
 
@@ -190,6 +193,16 @@ def test_after_logging_in_only_a_path_of_this_site(app, next_, expected):
     response = log_in(app.test_client(), next_=next_)
     assert response.status_code == 302
     assert response.headers["Location"] == expected
+
+
+@given(st.text(alphabet=st.sampled_from("/\\:.%20aAE9\t\n\u200b\u00a0?#@"), max_size=12)
+       | st.text(max_size=12))
+def test_no_next_leaves_the_site_as_a_browser_reads_it(target):
+    chosen = safe_next(target, "/import")
+    # what a browser makes of a Location: tabs and newlines dropped, backslashes as slashes
+    read = re.sub(r"[\t\n\r]", "", chosen).replace("\\", "/").lstrip("\x00- ")
+    assert read.startswith("/") and not read.startswith("//")
+    assert chosen == "/import" or chosen == target
 
 
 def test_the_login_page_sends_next_on(app):
