@@ -6,6 +6,7 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
 from indexer.index import ensure_index
@@ -15,6 +16,7 @@ from .blueprint import blueprint
 from .documents import DocumentStore
 from .jobs import JobRunner
 from .searcher import Searcher
+from .settings import from_env
 from .users import secret_key
 
 
@@ -50,6 +52,10 @@ def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
     )
+    # base URL, cookies, session lifetime, log-in limits (library/settings.py)
+    app.config.update(from_env(os.environ))
+    if app.config["LIBRARY_PROXIES"]:  # behind a reverse proxy: the client is in X-Forwarded-For
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["LIBRARY_PROXIES"])
     app.url_map.converters["docid"] = DocIdConverter
     app.json.sort_keys = False
     app.json.ensure_ascii = False

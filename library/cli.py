@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from pathlib import Path
@@ -40,9 +41,18 @@ def _say(message: str) -> None:
 
 def _serve(args: argparse.Namespace, paths: Paths) -> int:
     from library.server import serve
+    from library.settings import ConfigError, from_env, server_address
 
     if args.workers < 1:
         print("library serve: --workers must be at least 1", file=sys.stderr)
+        return 2
+    # citations and OAI-PMH name this server, never the Host header a client sends
+    if not os.environ.get("LIBRARY_BASE_URL"):
+        os.environ["LIBRARY_BASE_URL"] = server_address(args.host, args.port)
+    try:
+        from_env(os.environ)  # checked here, once, rather than in every worker
+    except ConfigError as exc:
+        print(f"library serve: {exc}", file=sys.stderr)
         return 2
     serve(paths, args.host, args.port, args.workers, args.threads, dev=args.dev)
     return 0

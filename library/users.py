@@ -1,5 +1,6 @@
 """Librarian accounts: names and salted password hashes in ``$LIBRARY_HOME/users.json``
-(never in the store). ``library users add NAME`` creates one."""
+(never in the store). ``library users add NAME`` creates one. Removing an account or changing
+its password ends its open sessions (``accounts``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import tempfile
 from pathlib import Path
 
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from .accounts import Accounts
 
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 MIN_PASSWORD = 10
@@ -24,6 +27,7 @@ class UserError(ValueError):
 class Users:
     def __init__(self, home: Path):
         self.path = Path(home) / "users.json"
+        self.accounts = Accounts(home)
 
     def _load(self) -> dict[str, str]:
         try:
@@ -45,15 +49,22 @@ class Users:
         if len(password) < MIN_PASSWORD:
             raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
         users = self._load()
+        changed = name in users
         users[name] = generate_password_hash(password)
         self._save(users)
+        if changed:  # whoever knew the old password is logged out too
+            self.accounts.close_sessions_of(name)
 
     def remove(self, name: str) -> bool:
         users = self._load()
         if users.pop(name, None) is None:
             return False
         self._save(users)
+        self.accounts.close_sessions_of(name)
         return True
+
+    def exists(self, name: str) -> bool:
+        return name in self._load()
 
     def names(self) -> list[str]:
         return sorted(self._load())

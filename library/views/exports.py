@@ -6,6 +6,7 @@ from flask import Response, abort, request
 
 from .. import cite
 from ..oai import Repository
+from ..settings import base_url, external_url
 from .context import document_or_404, lib
 
 FORMATS = {
@@ -20,7 +21,7 @@ def cite_item(doc_id: str) -> cite.Item:
     passage = request.args.get("passage") or None
     if passage and doc.passage(passage) is None:
         abort(404)
-    return cite.item(doc, request.url_root, passage)
+    return cite.item(doc, base_url(), passage)
 
 
 def _export(doc_id: str, fmt: str):
@@ -45,6 +46,6 @@ def csl(doc_id: str):
 def oai():
     """OAI-PMH 2.0; GET and POST take the same arguments."""
     args = request.form if request.method == "POST" else request.args
-    repository = Repository(lib().store, request.base_url)
+    repository = Repository(lib().store, external_url("library.oai"))
     return Response(repository.respond(args.to_dict(flat=False)),
                     mimetype="text/xml; charset=utf-8")

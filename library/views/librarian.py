@@ -16,8 +16,10 @@ from indexer.formats import KNOWN_SUFFIXES
 from indexer.ingest import ImportOptions
 from indexer.manifest import read_manifest
 
+from ..accounts import Locked
 from ..jobs import Job, new_job_id
 from ..users import Users
+from . import auth
 from .context import lib
 
 MAX_FILES = 50
@@ -40,7 +42,7 @@ def _check_csrf() -> None:
 def login_required(view):
     @functools.wraps(view)
     def wrapped(*args, **kwargs):
-        if not session.get("user"):
+        if auth.current_user() is None:  # checked against the server's record every time
             if request.method != "GET":
                 abort(403)
             return redirect(url_for("library.login", next=request.full_path))
@@ -49,27 +51,29 @@ def login_required(view):
 
 
 def login():
-    error = None
+    error, status, headers = None, 200, {}
     if request.method == "POST":
         _check_csrf()
         name, password = request.form.get("name", ""), request.form.get("password", "")
-        if Users(lib().paths.home).verify(name, password):
-            session.clear()
-            session["user"] = name
-            session["csrf"] = secrets.token_urlsafe(32)
-            target = request.args.get("next", "")
-            # only a path of this site: never an open redirect
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("library.import_form")
-            return redirect(target)
-        error = "Unknown name or wrong password."
-    return render_template("login.html", error=error), 401 if error else 200
+        # counted before the password is looked at: once locked, even the right one is refused
+        attempt = auth.begin_attempt(name)
+        if isinstance(attempt, Locked):
+            error, retry = auth.locked_message(attempt)
+            status, headers = 429, {"Retry-After": str(retry)}
+        elif Users(lib().paths.home).verify(name, password):
+            auth.attempt_succeeded(attempt, name)
+            auth.start_session(name)
+            return redirect(auth.safe_next(request.args.get("next"),
+                                           url_for("library.import_form")))
+        else:
+            error, status = "Unknown name or wrong password.", 401
+    return render_template("login.html", error=error), status, headers
 
 
 def logout():
     if request.method == "POST":
         _check_csrf()
-        session.clear()
+        auth.end_session()  # the server forgets the session: a copy of the cookie is dead too
     return redirect(url_for("library.home"))
 
 
@@ -125,7 +129,7 @@ def import_submit():
     options = ImportOptions(collection=request.form.get("collection", "").strip(),
                             rights=request.form.get("rights", "").strip(),
                             pdf_password=request.form.get("pdf_password") or None)
-    job = Job(job_id, session["user"], batch, names, options, manifest_file)
+    job = Job(job_id, auth.current_user(), batch, names, options, manifest_file)
     current_app.extensions["library"].jobs.submit(job)
     return redirect(url_for("library.import_job", job_id=job_id), code=303)
 

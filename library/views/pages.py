@@ -8,6 +8,7 @@ from .. import cite, pictures
 from ..facets import FACETS
 from ..render import Highlight, render_document
 from ..searcher import QueryError, SearchRequest
+from ..settings import base_url
 from .context import cited_by, document_or_404, lib, search_request
 
 
@@ -88,7 +89,7 @@ def document(doc_id: str):
         note.excerpt_only = bool(target and target.holding != "full")
     citing = lib().searcher.citations_to(doc_id)
     status = 400 if error else 200
-    it = cite.item(doc, request.url_root)
+    it = cite.item(doc, base_url())
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
                            citing=citing, store=lib().store, q=q, found=found, error=error,
                            citation=cite.readable(it), meta_tags=cite.highwire(it),

@@ -35,5 +35,15 @@ def _csrf() -> str:
     return csrf_token()
 
 
-TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url, "csrf_token": _csrf}
+def _librarian() -> str | None:
+    """The logged-in librarian (a dead session's cookie shows no one)."""
+    from flask import session
+
+    from .auth import current_user
+
+    return current_user() if "sid" in session else None
+
+
+TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url, "csrf_token": _csrf,
+                    "librarian": _librarian}
 TEMPLATE_TESTS = {"cyrillic": is_cyrillic}
