@@ -14,6 +14,7 @@ import urllib.request
 
 from indexer.check import check_store
 from indexer.index import stale_documents
+from indexer.writelock import write_lock
 
 from .conftest import ROOT, _free_port, start_server, stop_server
 from .test_import import FIXTURES, cli
@@ -64,13 +65,24 @@ def test_two_imports_at_once_with_searches_during_both(scratch, tmp_path):
         for t in readers:
             t.start()
         args = ["--rights", "CC0"]
+        # both start while a writer holds the lock (so both must say whom they wait for), then
+        # contend for it with each other
+        holding = write_lock(scratch.home, "import")
+        holding.__enter__()
+        logs = [tmp_path / "import-a.log", tmp_path / "import-b.log"]
         imports = [subprocess.Popen(
             [sys.executable, "-m", "library.cli", "import", str(folder), *extra, *args],
-            cwd=ROOT, env=_env(scratch), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True) for folder, extra in (
+            cwd=ROOT, env=_env(scratch), stdout=subprocess.PIPE, stderr=open(log, "w"),
+            text=True) for log, (folder, extra) in zip(logs, (
                 (tmp_path / "a", [str(FIXTURES / "csv" / "kremlin-40.csv")]),
-                (tmp_path / "b", [str(FIXTURES / "tei"), "--no-validate"]))]
-        outputs = [p.communicate(timeout=300) for p in imports]
+                (tmp_path / "b", [str(FIXTURES / "tei"), "--no-validate"])), strict=True)]
+        deadline = time.monotonic() + 120
+        while not all("waiting for" in log.read_text() for log in logs):
+            assert time.monotonic() < deadline and all(p.poll() is None for p in imports)
+            time.sleep(0.1)
+        holding.__exit__(None, None, None)
+        outputs = [(p.communicate(timeout=300)[0], log.read_text())
+                   for p, log in zip(imports, logs, strict=True)]
         # the new documents reach the running server without a restart, within seconds
         deadline = time.monotonic() + 10
         while True:
@@ -85,7 +97,8 @@ def test_two_imports_at_once_with_searches_during_both(scratch, tmp_path):
             t.join()
         stop_server(proc)
     assert [p.returncode for p in imports] == [0, 0], outputs
-    assert any("waiting for the import started" in err for _, err in outputs), outputs
+    assert all("waiting for the import started" in err and f"by pid {os.getpid()}" in err
+               for _, err in outputs), outputs
     assert not any("Traceback" in err for _, err in outputs)
     assert found == [1, 1]
     assert len(statuses) > 20 and set(statuses) == {200}, sorted(set(statuses))
