@@ -109,8 +109,11 @@ def trace():
     q = request.args.get("q", "").strip()
     if not q:
         return jsonify(error="give the quotation to trace as ?q=…", query=q), 400
-    matches, seconds = Tracer(lib().searcher).trace(
-        q, limit=int_arg("limit", 5, 1, 50), exclude=request.args.get("exclude") or None)
+    try:
+        matches, seconds = Tracer(lib().searcher).trace(
+            q, limit=int_arg("limit", 5, 1, 50), exclude=request.args.get("exclude") or None)
+    except QueryError as exc:
+        return jsonify(error=str(exc), query=q[:100]), 400
     return jsonify(trace_json(q, matches, seconds))
 
 
