@@ -101,12 +101,14 @@ def collect(searcher, q: wq.Query):
 
 
 class _Bounded:
-    """A wildcard or fuzzy query that stands for at most ``MAX_EXPANSION`` index words."""
+    """A wildcard or fuzzy query that stands for at most ``expansion_limit`` index words."""
+
+    expansion_limit = MAX_EXPANSION
 
     def _btexts(self, ixreader) -> Iterator[bytes]:
         for n, btext in enumerate(super()._btexts(ixreader)):
-            if n >= MAX_EXPANSION:
-                raise QueryError(f"'{_typed(self)}' matches more than {MAX_EXPANSION:,} "
+            if n >= self.expansion_limit:
+                raise QueryError(f"'{_typed(self)}' matches more than {self.expansion_limit:,} "
                                  "different words; add letters to narrow it")
             if n % 128 == 0:
                 check()
@@ -125,17 +127,18 @@ def _typed(node: wq.MultiTerm) -> str:
 _BOUNDED: dict[type, type] = {}
 
 
-def bound_expansions(q: wq.Query) -> wq.Query:
-    """``q`` with every wildcard, prefix and fuzzy node bounded (the nodes are copied, with
-    their class swapped for a bounded subclass, so every attribute is kept)."""
+def bound_expansions(q: wq.Query, limit: int = MAX_EXPANSION) -> wq.Query:
+    """``q`` with every wildcard, prefix and fuzzy node standing for at most ``limit`` words
+    (the nodes are copied, their class swapped for a bounded subclass, every attribute kept)."""
     def visit(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.MultiTerm) and not isinstance(node, _Bounded):
+        if isinstance(node, wq.MultiTerm):
             cls = type(node)
-            bounded = _BOUNDED.get(cls)
+            bounded = cls if issubclass(cls, _Bounded) else _BOUNDED.get(cls)
             if bounded is None:
                 bounded = _BOUNDED[cls] = type(f"Bounded{cls.__name__}", (_Bounded, cls), {})
             node = copy.copy(node)
             node.__class__ = bounded
+            node.expansion_limit = limit
             return node
         return node.apply(visit)
     return visit(q)
