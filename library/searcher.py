@@ -420,8 +420,8 @@ def _clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
             # 32-bit numeric column
             bad = [v for v in values if not _YEAR.match(v)]
             if bad:
-                raise QueryError(f"filter {key}={bad[0]!r} is not a year (up to four digits, "
-                                 "as in 1953)")
+                raise QueryError(f"filter {key}={bad[0]!r} is not a number (a year of up "
+                                 "to four digits, as in 1953)")
         if values:
             clean[key] = values
     return clean
