@@ -64,12 +64,9 @@ class Tracer:
     def trace(self, quotation: str, limit: int = 5, exclude: str | None = None
               ) -> tuple[list[Match], float]:
         """Ranked matches for ``quotation`` (``exclude``: a document not to look in, such as
-        the one that quotes), and the seconds it took. A quotation over
-        ``limits.MAX_TRACE_CHARS``, or a trace over the time budget, raises ``QueryError``."""
+        the one that quotes), and the seconds it took. A trace over the time budget raises
+        ``limits.QueryTooSlow``; readers' quotations are checked first with ``check_length``."""
         started = time.perf_counter()
-        if len(quotation) > limits.MAX_TRACE_CHARS:
-            raise QueryError(f"the quotation is {len(quotation):,} characters long; the limit "
-                             f"is {limits.MAX_TRACE_CHARS:,} (trace a sentence or a paragraph)")
         text = clean(quotation)
         with limits.budget(), self.searcher._searcher() as s:
             analyzer = s.schema["text"].analyzer
@@ -145,6 +142,14 @@ class Tracer:
         score = round(0.8 * best_score + 0.2 * order, 4)
         return Match(hit["doc_id"], hit["passage_id"], hit["title"], min(1.0, score),
                      tokens[i][1], tokens[j - 1][2])
+
+
+def check_length(quotation: str) -> None:
+    """Refuse a quotation longer than a paragraph: aligning costs its length times each
+    candidate's."""
+    if len(quotation) > limits.MAX_TRACE_CHARS:
+        raise QueryError(f"the quotation is {len(quotation):,} characters long; the limit "
+                         f"is {limits.MAX_TRACE_CHARS:,} (trace a sentence or a paragraph)")
 
 
 def quotation_before(passage_element, note_element) -> str | None:
