@@ -152,14 +152,19 @@ def _progress_bar():
 
 def _trace(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.index import ensure_index
-    from library.searcher import Searcher
-    from library.trace import Tracer
+    from library.searcher import QueryError, Searcher
+    from library.trace import Tracer, check_length
     from library.views.api import trace_json
 
     ensure_index(paths.sources, paths.index)
     searcher = Searcher.for_store(paths.index, paths.sources)
-    matches, seconds = Tracer(searcher).trace(args.quotation, limit=args.limit,
-                                              exclude=args.exclude)
+    try:
+        check_length(args.quotation)
+        matches, seconds = Tracer(searcher).trace(args.quotation, limit=args.limit,
+                                                  exclude=args.exclude)
+    except QueryError as exc:
+        print(f"library trace: {exc}", file=sys.stderr)
+        return 2
     if args.json:
         print(json.dumps(trace_json(args.quotation, matches, seconds), ensure_ascii=False,
                          indent=2))

@@ -13,6 +13,13 @@ from indexer.teidoc import Document, read_document
 
 _TYPE_ORDER = {"essay": 0}
 log = logging.getLogger("library.documents")
+# Ids are made from names cut to 80 characters (plus "-N"); a longer one cannot be stored, and
+# asking the file system for it fails with "file name too long" past 255 bytes.
+MAX_DOC_ID = 200
+
+
+def _valid(doc_id: str) -> bool:
+    return len(doc_id) <= MAX_DOC_ID and bool(DOC_ID.match(doc_id))
 
 
 class DocumentStore:
@@ -31,7 +38,7 @@ class DocumentStore:
     def get(self, doc_id: str) -> Document | None:
         """The document ``doc_id``, or None when there is no such document or its file cannot
         be read (``fault`` says why: one damaged file must not take other pages down)."""
-        if not DOC_ID.match(doc_id):
+        if not _valid(doc_id):
             return None
         path = doc_path(self.sources, doc_id)
         try:
@@ -59,7 +66,7 @@ class DocumentStore:
 
     def raw(self, doc_id: str) -> bytes | None:
         """The stored TEI bytes, exactly as stored."""
-        if not DOC_ID.match(doc_id):
+        if not _valid(doc_id):
             return None
         path = doc_path(self.sources, doc_id)
         return path.read_bytes() if path.is_file() else None

@@ -36,7 +36,10 @@ ARGS = {
     "ListIdentifiers": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
     "ListRecords": ({"metadataPrefix"}, {"from", "until", "set", "resumptionToken"}),
 }
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}:[0-9]{2}Z)?$")
+# characters XML 1.0 cannot carry: an argument holding one cannot be echoed in the response
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+MAX_TOKEN = 2_000  # the tokens this repository issues are a few hundred characters
 
 
 class OAIError(Exception):
@@ -97,7 +100,7 @@ class Repository:
             root.append(getattr(self, f"_{verb}")(params))
         except OAIError as err:
             error = etree.SubElement(root, f"{{{OAI}}}error", code=err.code)
-            error.text = str(err)
+            error.text = _NOT_XML.sub("\ufffd", str(err))
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
     def _check(self, verb: str, args: Mapping[str, list[str]]) -> dict[str, str]:
@@ -112,6 +115,9 @@ class Repository:
                 raise OAIError("badArgument", f"{verb} does not take the argument {key!r}")
             if len(values) > 1:
                 raise OAIError("badArgument", f"the argument {key!r} is repeated")
+            if _NOT_XML.search(values[0]):
+                raise OAIError("badArgument", f"the argument {key!r} holds a control character "
+                               "or another character XML cannot carry")
             params[key] = values[0]
         if "resumptionToken" in params:
             if len(params) > 1:
@@ -120,8 +126,13 @@ class Repository:
         missing = required - set(params)
         if missing:
             raise OAIError("badArgument", f"{verb} needs {', '.join(sorted(missing))}")
+        return self._check_values(params)
+
+    @staticmethod
+    def _check_values(params: dict[str, str]) -> dict[str, str]:
+        """Dates and format: the arguments of a request, or those a resumption token carries."""
         for key in ("from", "until"):
-            if key in params and not _DATE.match(params[key]):
+            if key in params and not _is_date(params[key]):
                 raise OAIError("badArgument", f"{key}={params[key]!r} is not a UTC date "
                                "(YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ)")
         if "from" in params and "until" in params and \
@@ -218,17 +229,28 @@ class Repository:
         data = json.dumps({"p": params, "o": offset}, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(data).decode().rstrip("=")
 
-    @staticmethod
-    def _decode(token: str) -> tuple[dict[str, str], int]:
+    @classmethod
+    def _decode(cls, token: str) -> tuple[dict[str, str], int]:
+        """A token's arguments and offset, checked as strictly as a request's own arguments:
+        a token is only base64 JSON, so anyone can forge one."""
+        bad = OAIError("badResumptionToken", "the resumption token is not one this repository "
+                       "issued")
+        if len(token) > MAX_TOKEN:
+            raise bad
         try:
             data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
-            params, offset = data["p"], int(data["o"])
-            if params.get("metadataPrefix") not in FORMATS or offset < 0:
-                raise ValueError
-            return params, offset
-        except (ValueError, KeyError, TypeError):
-            raise OAIError("badResumptionToken", "the resumption token is not one this "
-                           "repository issued") from None
+            params, offset = data["p"], data["o"]
+        except (ValueError, KeyError, TypeError, IndexError, RecursionError):
+            raise bad from None
+        allowed = ARGS["ListRecords"][0] | ARGS["ListRecords"][1] - {"resumptionToken"}
+        if not isinstance(params, dict) or not set(params) <= allowed or \
+                not all(isinstance(v, str) and not _NOT_XML.search(v) for v in params.values()) \
+                or type(offset) is not int or offset < 0 or "metadataPrefix" not in params:
+            raise bad
+        try:
+            return cls._check_values(params), offset
+        except OAIError:
+            raise bad from None
 
     def _record(self, doc: Document, stamp: str, prefix: str, full: bool):
         header = etree.Element(f"{{{OAI}}}header")
@@ -264,3 +286,14 @@ class Repository:
         header = doc.root.find("tei:teiHeader", NS)
         copy = etree.fromstring(etree.tostring(header))
         return copy
+
+
+def _is_date(value: str) -> bool:
+    """A UTC date or date-time in one of the two granularities, and a real one."""
+    if not _DATE.match(value):
+        return False
+    try:
+        dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ" if "T" in value else "%Y-%m-%d")
+    except ValueError:
+        return False
+    return True

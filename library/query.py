@@ -24,6 +24,8 @@ from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, OrGroup, SingleQuo
 from indexer.analysis import fold
 from indexer.persons import Register
 
+from . import limits
+from .errors import QueryError
 from .names import is_cyrillic, transliterations
 
 # Plain words search the passage's text (a record's text holds the work's title and authors);
@@ -53,14 +55,6 @@ _TOKEN = re.compile(r"""
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 
-class QueryError(ValueError):
-    """A query that cannot be read; ``str()`` says which token, where, and what was expected."""
-
-    def __init__(self, message: str, position: int | None = None):
-        super().__init__(message)
-        self.position = position
-
-
 @dataclass
 class Token:
     kind: str
@@ -86,6 +80,9 @@ def lex(q: str) -> list[Token]:
     tokens, pos = [], 0
     while pos < len(q):
         m = _TOKEN.match(q, pos)
+        if m is None:  # only a ']' with no '[' open gets here
+            raise QueryError(f"unexpected '{q[pos]}' at character {pos + 1}: no '[' is open; "
+                             "a range is written as in date:[1950 TO 1953]", pos + 1)
         kind = m.lastgroup
         if kind == "openquote":
             raise QueryError(f"unbalanced quotation mark: the phrase opened at character "
@@ -101,10 +98,17 @@ def check(tokens: list[Token]) -> None:
     """Refuse what the engine would silently misread."""
     depth: list[Token] = []
     prev: Token | None = None
+    terms = sum(1 for t in tokens if t.kind in ("word", "phrase", "range"))
+    if terms > limits.MAX_TERMS:
+        raise QueryError(f"the query has {terms} words or phrases; the limit is "
+                         f"{limits.MAX_TERMS}")
     for i, t in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         if t.kind == "lparen":
             depth.append(t)
+            if len(depth) > limits.MAX_DEPTH:  # the parser recurses once per level
+                raise QueryError(f"'(' at character {t.pos} nests parentheses "
+                                 f"{len(depth)} deep; the limit is {limits.MAX_DEPTH}", t.pos)
         elif t.kind == "rparen":
             if not depth:
                 raise QueryError(f"unexpected ')' at character {t.pos}: no '(' is open", t.pos)
@@ -163,6 +167,9 @@ def _check_word(t: Token) -> None:
         if not base or (dist and dist not in ("1", "2")):
             raise QueryError(f"'{word}' at character {t.pos}: fuzzy search is word~ or word~2 "
                              "(one or two letters different)", t.pos)
+        if len(base) > limits.MAX_FUZZY_WORD:
+            raise QueryError(f"the word at character {t.pos} is {len(base)} letters long; "
+                             f"fuzzy search takes words of up to {limits.MAX_FUZZY_WORD}", t.pos)
     letters = re.sub(r"[*?~\d]", "", word)
     if ("*" in word or "?" in word) and len(letters) < 2:
         raise QueryError(f"'{word}' at character {t.pos}: a wildcard needs at least two "
@@ -185,6 +192,9 @@ class QueryBuilder:
         text = normalise(q)
         if not text:
             raise QueryError('the query is empty: type a word, a name or a "phrase"')
+        if len(text) > limits.MAX_QUERY_CHARS:
+            raise QueryError(f"the query is {len(text):,} characters long; the limit is "
+                             f"{limits.MAX_QUERY_CHARS:,}", limits.MAX_QUERY_CHARS + 1)
         tokens = lex(text)
         check(tokens)
         plain = [t for t in tokens if t.kind == "word" and not _is_pattern(t.text)]
@@ -202,7 +212,7 @@ class QueryBuilder:
             # (measured: 780 ms p95 on 209k passages), and find nothing of interest
             raise QueryError(f"'{text}' is made of words too common to search on their own; "
                              'put them in a "phrase" (as in "will be") or add a word')
-        parsed = _fix_ranges(parsed)
+        parsed = limits.bound_expansions(_fix_ranges(parsed))
         return ParsedQuery(text, rewritten, parsed, "query", list(dict.fromkeys(also)),
                            [t.text for t in plain])
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import re
 import struct
 import threading
 import zlib
@@ -28,6 +29,7 @@ from whoosh import query as wq
 from indexer.index import CITATIONS, PASSAGES, ensure_index
 from indexer.persons import REGISTER_ID, Register
 
+from . import limits
 from .facets import BY_KEY, FACETS, LANGUAGE_NAMES, FacetSpec, decade_label
 from .highlight import KwicLine, TermMatcher, kwic, snippet
 from .query import ParsedQuery, QueryBuilder, QueryError, lex
@@ -287,7 +289,7 @@ class Searcher:
     # -- search -------------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResponse:
         parsed = self.builder.build(req.q)
-        with self._searcher() as s:
+        with limits.budget(), self._searcher() as s:
             return self._search(s, parsed, req)
 
     def _search(self, s, parsed: ParsedQuery, req: SearchRequest) -> SearchResponse:
@@ -329,7 +331,7 @@ class Searcher:
         final = wq.And([parsed.query, filt]) if filt is not None else parsed.query
         # One pass scores every match and keeps their numbers (facets need all of them): a
         # second, unscored pass would evaluate phrases and wildcards twice.
-        results = s.search(final, limit=None)
+        results = limits.collect(s, final)
         matched = list(results.docs())
         per_doc = Counter(map(snap.columns["doc_id"].__getitem__, matched))
         facets = self._facets(snap, matched, filters)
@@ -352,6 +354,7 @@ class Searcher:
         page = max(1, min(req.page, pages))
         groups = []
         for doc_id in order[(page - 1) * per_page : page * per_page]:
+            limits.check()
             hits = by_doc.get(doc_id) or list(
                 s.search(wq.And([final, wq.Term("doc_id", doc_id)]), limit=PASSAGES_PER_DOC))
             meta = s.stored_fields(first_docnum[doc_id])
@@ -414,6 +417,11 @@ class Searcher:
         for token in lex(parsed.text):
             if token.kind != "word" or not token.text.isalpha():
                 continue
+            # the corrector's cost grows with the square of a word's length (33 s for one
+            # of 30,000 letters); no real word is this long
+            if len(token.text) > limits.MAX_FUZZY_WORD:
+                continue
+            limits.check()
             word = token.text.lower()
             if reader.doc_frequency("text_exact", word) or reader.doc_frequency("title", word):
                 continue
@@ -470,12 +478,18 @@ def _clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
             continue
         values = [v for v in dict.fromkeys(values) if v]
         if spec.numeric:
-            bad = [v for v in values if not v.lstrip("-").isdigit()]
+            # ASCII digits only (str.isdigit takes '²'), and small enough for the index's
+            # 32-bit numeric column
+            bad = [v for v in values if not _YEAR.match(v)]
             if bad:
-                raise QueryError(f"filter {key}={bad[0]!r} is not a number")
+                raise QueryError(f"filter {key}={bad[0]!r} is not a number (a year of up "
+                                 "to four digits, as in 1953)")
         if values:
             clean[key] = values
     return clean
+
+
+_YEAR = re.compile(r"^-?[0-9]{1,4}$")
 
 
 def _num(n: str) -> tuple[int, str]:

@@ -22,6 +22,8 @@ from whoosh import query as wq
 
 from indexer.provenance import footnote_quotations, quotation_text
 
+from . import limits
+from .errors import QueryError
 from .searcher import Searcher
 
 CANDIDATES = 40
@@ -62,10 +64,11 @@ class Tracer:
     def trace(self, quotation: str, limit: int = 5, exclude: str | None = None
               ) -> tuple[list[Match], float]:
         """Ranked matches for ``quotation`` (``exclude``: a document not to look in, such as
-        the one that quotes), and the seconds it took."""
+        the one that quotes), and the seconds it took. A trace over the time budget raises
+        ``limits.QueryTooSlow``; readers' quotations are checked first with ``check_length``."""
         started = time.perf_counter()
         text = clean(quotation)
-        with self.searcher._searcher() as s:
+        with limits.budget(), self.searcher._searcher() as s:
             analyzer = s.schema["text"].analyzer
             q_tokens = [t.text for t in analyzer(text)]
             if not q_tokens:
@@ -82,12 +85,16 @@ class Tracer:
             rare = sorted(present, key=lambda w: -weights[w])[:RETRIEVAL_WORDS]
             words = wq.Or([wq.Term("text", w, boost=weights[w]) for w in rare])
             near = [wq.FuzzyTerm("text_exact", t.text, boost=0.2, maxdist=1, prefixlength=2)
-                    for t in s.schema["text_exact"].analyzer(text) if len(t.text) > 5][:20]
+                    for t in s.schema["text_exact"].analyzer(text)
+                    if 5 < len(t.text) <= limits.MAX_FUZZY_WORD][:20]
             candidates_q = wq.Or([words] + near)
             if exclude:
                 candidates_q = wq.AndNot(candidates_q, wq.Term("doc_id", exclude))
             hits = s.search(candidates_q, limit=CANDIDATES)
-            found = [self._align(hit, q_tokens, weights, analyzer) for hit in hits]
+            found = []
+            for hit in hits:
+                limits.check()
+                found.append(self._align(hit, q_tokens, weights, analyzer))
         found = [m for m in found if m and m.score > 0.05]
         found.sort(key=lambda m: -m.score)
         return found[:limit], time.perf_counter() - started
@@ -135,6 +142,14 @@ class Tracer:
         score = round(0.8 * best_score + 0.2 * order, 4)
         return Match(hit["doc_id"], hit["passage_id"], hit["title"], min(1.0, score),
                      tokens[i][1], tokens[j - 1][2])
+
+
+def check_length(quotation: str) -> None:
+    """Refuse a quotation longer than a paragraph: aligning costs its length times each
+    candidate's."""
+    if len(quotation) > limits.MAX_TRACE_CHARS:
+        raise QueryError(f"the quotation is {len(quotation):,} characters long; the limit "
+                         f"is {limits.MAX_TRACE_CHARS:,} (trace a sentence or a paragraph)")
 
 
 def quotation_before(passage_element, note_element) -> str | None:

@@ -8,7 +8,7 @@ from indexer.teidoc import Document
 
 from ..render import doc_url
 from ..searcher import QueryError, SearchResponse
-from ..trace import Tracer
+from ..trace import Tracer, check_length
 from .context import document_or_404, int_arg, lib, search_request
 
 
@@ -109,8 +109,12 @@ def trace():
     q = request.args.get("q", "").strip()
     if not q:
         return jsonify(error="give the quotation to trace as ?q=…", query=q), 400
-    matches, seconds = Tracer(lib().searcher).trace(
-        q, limit=int_arg("limit", 5, 1, 50), exclude=request.args.get("exclude") or None)
+    try:
+        check_length(q)
+        matches, seconds = Tracer(lib().searcher).trace(
+            q, limit=int_arg("limit", 5, 1, 50), exclude=request.args.get("exclude") or None)
+    except QueryError as exc:
+        return jsonify(error=str(exc), query=q[:100]), 400
     return jsonify(trace_json(q, matches, seconds))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import api, exports, librarian, pages, persons, sidebyside
+from . import api, apidoc, exports, librarian, pages, persons, sidebyside
 
 ROUTES = [
     ("/", "home", pages.home),
@@ -26,6 +26,9 @@ ROUTES = [
     ("/api/doc/<docid:doc_id>/notes", "api_notes", api.notes),
     ("/api/search", "api_search", api.search),
     ("/api/trace", "api_trace", api.trace),
+    ("/api/openapi.json", "api_openapi", apidoc.openapi_json),
+    ("/api", "api_index", apidoc.to_page),
+    ("/help/api", "api_help", apidoc.page),
     ("/login", "login", librarian.login, ["GET", "POST"]),
     ("/logout", "logout", librarian.logout, ["POST"]),
     ("/import", "import_form", librarian.import_form),

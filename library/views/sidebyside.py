@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, render_template
 from markupsafe import Markup, escape
 
+from ..errors import QueryError
 from ..highlight import mark
 from ..trace import Tracer, quotation_before
 from .context import document_or_404, lib
@@ -30,7 +31,10 @@ def note(doc_id: str, n: str):
         at = citing.text.find(quote)
         if at >= 0:
             left = mark(citing.text, [(at, at + len(quote))], "quoted")
-        matches, _ = Tracer(lib().searcher).trace(quote, limit=50, exclude=doc_id)
+        try:
+            matches, _ = Tracer(lib().searcher).trace(quote, limit=50, exclude=doc_id)
+        except QueryError:  # over the time budget: the page without the cited span marked
+            matches = []
         found = next((m for m in matches if m.passage_id == target_id), None)
         if found:
             score = found.score

@@ -1,0 +1,144 @@
+"""Bounds on what one query may cost: its length, nesting and number of terms, how far a
+wildcard or fuzzy word may expand, which words the spelling corrector looks at, and a time
+budget for the whole search. Anything over a bound is refused with a ``QueryError`` that says
+which bound and how to get under it, so the pages answer 400 and the command exits 2.
+
+Why each bound: the query parser recurses once per parenthesis (1,000 of them overflowed the
+stack); the spelling corrector's cost grows with the square of a word's length (33 s for one
+30,000-letter word); a short wildcard on a large index ORs together thousands of terms.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+from .errors import QueryError
+
+MAX_QUERY_CHARS = 1_000
+MAX_DEPTH = 32  # nested parentheses
+MAX_TERMS = 200  # words, phrases and ranges of one query (a pasted quotation included)
+MAX_FUZZY_WORD = 40  # longer words are neither spelling-corrected nor fuzzy-expanded
+MAX_EXPANSION = 1_000  # index words one wildcard or fuzzy word may stand for
+MAX_TRACE_CHARS = 2_000  # a quotation to trace: a long paragraph at most
+DEFAULT_SECONDS = 5.0
+
+
+class QueryTooSlow(QueryError):
+    """The search ran past its time budget."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"the query took too long (over {seconds:g} s); narrow it: fewer "
+                         "wildcards or fuzzy words, longer stems, or a filter")
+
+
+def query_seconds() -> float:
+    """The time budget of one search: ``LIBRARY_QUERY_SECONDS``, 5 s by default."""
+    try:
+        seconds = float(os.environ.get("LIBRARY_QUERY_SECONDS", DEFAULT_SECONDS))
+    except ValueError:
+        return DEFAULT_SECONDS
+    return seconds if seconds > 0 else DEFAULT_SECONDS
+
+
+# The deadline of the search running in this thread (each request has its own thread, and a
+# context variable is per thread), so deep code can check it without being handed it.
+_deadline: ContextVar[tuple[float, float] | None] = ContextVar("deadline", default=None)
+
+
+@contextmanager
+def budget(seconds: float | None = None) -> Iterator[None]:
+    """Run the body under a time budget; nested budgets keep the outer deadline."""
+    if _deadline.get() is not None:
+        yield
+        return
+    seconds = seconds if seconds is not None else query_seconds()
+    token = _deadline.set((time.monotonic() + seconds, seconds))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def check() -> None:
+    """Raise ``QueryTooSlow`` when the current budget is spent."""
+    current = _deadline.get()
+    if current is not None and time.monotonic() > current[0]:
+        raise QueryTooSlow(current[1])
+
+
+def remaining() -> float | None:
+    current = _deadline.get()
+    return None if current is None else current[0] - time.monotonic()
+
+
+def collect(searcher, q: wq.Query):
+    """Every match of ``q`` (scored, unlimited), stopped when the budget runs out."""
+    left = remaining()
+    if left is None:
+        return searcher.search(q, limit=None)
+    check()
+    # use_alarm=False: SIGALRM would only work in the main thread and would leave a handler
+    # installed after the search; the timer thread flips a flag the collect loop checks
+    collector = TimeLimitCollector(searcher.collector(limit=None), timelimit=max(left, 0.01),
+                                   use_alarm=False)
+    try:
+        searcher.search_with_collector(q, collector)
+    except TimeLimit:
+        raise QueryTooSlow(_deadline.get()[1]) from None
+    finally:
+        if collector.timer:
+            collector.timer.cancel()
+    check()  # expanding terms before the collect loop is not covered by the timer
+    return collector.results()
+
+
+class _Bounded:
+    """A wildcard or fuzzy query that stands for at most ``expansion_limit`` index words."""
+
+    expansion_limit = MAX_EXPANSION
+
+    def _btexts(self, ixreader) -> Iterator[bytes]:
+        for n, btext in enumerate(super()._btexts(ixreader)):
+            if n >= self.expansion_limit:
+                raise QueryError(f"'{_typed(self)}' matches more than {self.expansion_limit:,} "
+                                 "different words; add letters to narrow it")
+            if n % 128 == 0:
+                check()
+            yield btext
+
+
+def _typed(node: wq.MultiTerm) -> str:
+    """The pattern as the reader typed it (the parser keeps a prefix without its '*')."""
+    if isinstance(node, wq.Prefix):
+        return f"{node.text}*"
+    if isinstance(node, wq.FuzzyTerm):
+        return f"{node.text}~{node.maxdist if node.maxdist != 1 else ''}"
+    return node.text
+
+
+_BOUNDED: dict[type, type] = {}
+
+
+def bound_expansions(q: wq.Query, limit: int = MAX_EXPANSION) -> wq.Query:
+    """``q`` with every wildcard, prefix and fuzzy node standing for at most ``limit`` words
+    (the nodes are copied, their class swapped for a bounded subclass, every attribute kept)."""
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.MultiTerm):
+            cls = type(node)
+            bounded = cls if issubclass(cls, _Bounded) else _BOUNDED.get(cls)
+            if bounded is None:
+                bounded = _BOUNDED[cls] = type(f"Bounded{cls.__name__}", (_Bounded, cls), {})
+            node = copy.copy(node)
+            node.__class__ = bounded
+            node.expansion_limit = limit
+            return node
+        return node.apply(visit)
+    return visit(q)
