@@ -34,7 +34,7 @@ from .index import ensure_index, update_index
 from .manifest import Manifest
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
-from .store import doc_path, document_paths, write_document
+from .store import clean_temporaries, doc_path, document_paths, write_document
 from .tei import NS, XML_ID, serialize
 from .writelock import write_lock
 from .xmlsafe import XMLInputError
@@ -233,7 +233,8 @@ class Importer:
             return self.report
         with write_lock(self.paths.home, "import", on_wait=self.on_wait):
             # an index to update, in line with the store: this finishes what an interrupted
-            # import began
+            # import began (and clears what it left half-written)
+            clean_temporaries(self.paths.sources)
             ensure_index(self.paths.sources, self.paths.index)
             self.state = StoreState.scan(self.paths.sources)
             self._add_all(files, extracted)

@@ -37,3 +37,14 @@ def write_document(sources: Path, doc_id: str, data: bytes) -> bool:
 def document_paths(sources: Path) -> list[Path]:
     """Every stored TEI document, in a stable order."""
     return sorted(p for p in sources.glob("*.xml") if not p.name.startswith("."))
+
+
+def clean_temporaries(sources: Path) -> int:
+    """Remove temporary files a killed writer left (call under the write lock: then no write
+    is under way). Returns how many were removed."""
+    removed = 0
+    for folder in (sources, sources / "originals", *sources.glob("versions/*")):
+        for tmp in folder.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+            removed += 1
+    return removed

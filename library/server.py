@@ -56,6 +56,9 @@ def serve(paths: Paths, host: str, port: int, workers: int, threads: int = 4,
                 "errorlog": "-", "loglevel": "info",
                 # several libraries (and test servers) run side by side: no shared socket
                 "control_socket_disable": True,
+                # a query of the longest length allowed (1,000 characters), percent-encoded
+                # Cyrillic, is about 6,000 bytes: past gunicorn's default request line
+                "limit_request_line": 8190,
             }.items():
                 self.cfg.set(key, value)
 
