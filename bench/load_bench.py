@@ -106,7 +106,7 @@ def request_mix(rng: random.Random, ids: list[str]) -> str:
 
 def client_process(port: int, threads: int, seconds: float, ids: list[str], seed: int, out):
     """``threads`` clients, each one keep-alive connection, requests back to back."""
-    results: list[tuple[float, int]] = []
+    results: list[tuple[float, int, str]] = []
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
@@ -128,7 +128,7 @@ def client_process(port: int, threads: int, seconds: float, ids: list[str], seed
                 status = 0
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            mine.append((time.perf_counter() - started, status))
+            mine.append((time.perf_counter() - started, status, path))
         with lock:
             results.extend(mine)
 
@@ -153,14 +153,20 @@ def load(port: int, clients: int, seconds: float, ids: list[str]) -> dict:
     for c in children:
         c.join()
     elapsed = time.perf_counter() - started
-    times = sorted(t for t, _ in results)
+    times = sorted(t for t, _, _ in results)
 
     def pct(p: float) -> float:
         return times[min(len(times) - 1, int(p * len(times)))] * 1000 if times else 0.0
 
-    errors = sum(1 for _, s in results if s != 200)
+    errors = [(s, p) for _, s, p in results if s != 200]
+    kinds: dict[str, list[float]] = {}
+    for t, _, p in results:
+        kinds.setdefault(p.split("?")[0].rsplit("/", 1)[0] if p.startswith("/doc/")
+                         else p.split("?")[0], []).append(t)
+    slow = {k: round(sorted(v)[int(0.95 * len(v))] * 1000) for k, v in kinds.items()}
     return {"requests": len(results), "rps": len(results) / elapsed, "p50": pct(0.50),
-            "p95": pct(0.95), "p99": pct(0.99), "errors": errors}
+            "p95": pct(0.95), "p99": pct(0.99), "errors": len(errors),
+            "error_samples": errors[:5], "p95_by_route": slow}
 
 
 def main() -> int:

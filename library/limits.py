@@ -139,6 +139,10 @@ def bound_expansions(q: wq.Query, limit: int = MAX_EXPANSION) -> wq.Query:
             node = copy.copy(node)
             node.__class__ = bounded
             node.expansion_limit = limit
+            if isinstance(node, wq.FuzzyTerm):
+                # the first letter must match: scanning every word of the index for near
+                # spellings cost 211 ms on 13k passages, against 9 ms from one letter
+                node.prefixlength = max(node.prefixlength, 1)
             return node
         return node.apply(visit)
     return visit(q)

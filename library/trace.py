@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -91,34 +93,32 @@ class Tracer:
             if exclude:
                 candidates_q = wq.AndNot(candidates_q, wq.Term("doc_id", exclude))
             hits = s.search(candidates_q, limit=CANDIDATES)
-            found = []
+            found, near_cache = [], {}
             for hit in hits:
                 limits.check()
-                found.append(self._align(hit, q_tokens, weights, analyzer))
+                found.append(self._align(hit, q_tokens, weights, analyzer, near_cache))
         found = [m for m in found if m and m.score > 0.05]
         found.sort(key=lambda m: -m.score)
         return found[:limit], time.perf_counter() - started
 
-    def _align(self, hit, q_tokens: list[str], weights: dict[str, float], analyzer):
+    def _align(self, hit, q_tokens: list[str], weights: dict[str, float], analyzer,
+               near_cache: dict[str, str | None]):
         text = hit["text"]
-        tokens = [(t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True)]
+        tokens = _tokens(analyzer, text)
         if not tokens:
             return None
         wanted = set(q_tokens)
         total = sum(weights[w] for w in wanted)
         # credit of each passage token: 1 for a word of the quotation, 0.8 for a near one
+        # (the nearest quotation word depends on the word alone: one look per distinct word)
         credit = []
         for word, _, _ in tokens:
             if word in wanted:
                 credit.append((word, 1.0))
                 continue
-            near = None
-            if len(word) > 3:  # only words of about the same length and first letter
-                for w in wanted:
-                    if w[0] == word[0] and abs(len(w) - len(word)) <= 2 and \
-                            SequenceMatcher(None, w, word).ratio() >= NEAR:
-                        near = w
-                        break
+            if word not in near_cache:
+                near_cache[word] = _near(word, wanted)
+            near = near_cache[word]
             credit.append((near, NEAR) if near else (None, 0.0))
         # the window about as long as the quotation that holds most of its weight
         span = max(len(q_tokens) + 4, int(len(q_tokens) * 1.5))
@@ -142,6 +142,40 @@ class Tracer:
         score = round(0.8 * best_score + 0.2 * order, 4)
         return Match(hit["doc_id"], hit["passage_id"], hit["title"], min(1.0, score),
                      tokens[i][1], tokens[j - 1][2])
+
+
+def _near(word: str, wanted: set[str]) -> str | None:
+    """The quotation word ``word`` is a near spelling of, if any."""
+    if len(word) <= 3:  # only words of about the same length and first letter
+        return None
+    for w in wanted:
+        if w[0] == word[0] and abs(len(w) - len(word)) <= 2 and \
+                SequenceMatcher(None, w, word).ratio() >= NEAR:
+            return w
+    return None
+
+
+_TOKENS: OrderedDict[tuple[int, str], tuple] = OrderedDict()
+_TOKENS_MAX = 4096
+_tokens_lock = threading.Lock()
+
+
+def _tokens(analyzer, text: str) -> tuple[tuple[str, int, int], ...]:
+    """A passage's analysed words with their character spans, remembered for the last few
+    thousand passages: candidates recur from one trace to the next, and analysing them was most
+    of a trace's time. (The analyser is kept with its entry, so its id names it.)"""
+    key = (id(analyzer), text)
+    with _tokens_lock:
+        entry = _TOKENS.get(key)
+        if entry is not None:
+            _TOKENS.move_to_end(key)
+            return entry[1]
+    tokens = tuple((t.text, t.startchar, t.endchar) for t in analyzer(text, chars=True))
+    with _tokens_lock:
+        _TOKENS[key] = (analyzer, tokens)
+        while len(_TOKENS) > _TOKENS_MAX:
+            _TOKENS.popitem(last=False)
+    return tokens
 
 
 def check_length(quotation: str) -> None:
