@@ -37,7 +37,7 @@ def _label(x: float, y: float, text: str, colour: str) -> str:
 def _svg(width: int, height: int, title: str, body: list[str]) -> Markup:
     return Markup(
         f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {width} {height}' "
-        f"width='100%' role='img' aria-labelledby='svg-title' {FONT} font-size='12'>"
+        f"width='100%' role='group' aria-labelledby='svg-title' {FONT} font-size='12'>"
         f"<title id='svg-title'>{escape(title)}</title>{''.join(body)}</svg>")
 
 

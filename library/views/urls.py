@@ -6,6 +6,7 @@ from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
 from ..names import is_cyrillic
+from ..textlang import mark_russian
 
 
 def _current() -> MultiDict:
@@ -37,3 +38,4 @@ def _csrf() -> str:
 
 TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url, "csrf_token": _csrf}
 TEMPLATE_TESTS = {"cyrillic": is_cyrillic}
+TEMPLATE_FILTERS = {"ru": mark_russian}
