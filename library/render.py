@@ -20,6 +20,7 @@ from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 
 from .highlight import TermMatcher, mark
+from .textlang import mark_russian
 
 STATUS_LABEL = {"inferred": "attribution inferred", "confirmed": "attribution confirmed"}
 
@@ -104,8 +105,8 @@ class Renderer:
         if not s:
             return Markup("")
         if self._inside_hit and self.highlight:
-            return mark(s, self.highlight.matcher.spans(s), "hit")
-        return escape(s)
+            return mark_russian(mark(s, self.highlight.matcher.spans(s), "hit"))
+        return mark_russian(s)
 
     def children(self, el: etree._Element) -> Markup:
         out = [self.text(el.text)]
@@ -139,6 +140,7 @@ class Renderer:
             text = text_of(child, frozenset())
             if not text:
                 continue
+            text = mark_russian(text)
             if name == "title":
                 kind = "title-original" if child.get("type") == "original" else "title"
                 parts.append(Markup('<cite class="{}">{}</cite>').format(kind, text))

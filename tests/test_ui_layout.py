@@ -6,7 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from .ui_pages import PAGES, SERIOUS, WIDTHS, axe_violations, horizontal_overflow
+from .conftest import ESSAY
+from .ui_pages import (
+    PAGES,
+    SERIOUS,
+    UNMARKED_CYRILLIC_JS,
+    WIDTHS,
+    axe_violations,
+    horizontal_overflow,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -69,3 +77,49 @@ def test_kwic_left_context_sits_against_the_keyword(pages, server):
             const l = left.getBoundingClientRect(), k = m.getBoundingClientRect();
             return Math.round(l.top) === Math.round(k.top) ? k.left - l.right : 0; })""")
         assert gaps and max(gaps) < 12, (width, gaps)
+
+
+def test_every_cyrillic_run_is_marked_russian(pages, server):
+    page = pages[1280]
+    unmarked = {}
+    more = {"search-ru": "/search?q=Хрущёв", "memoir": "/doc/mikoyan-1999-tak-bylo",
+            "person-stalin": "/persons/stalin"}
+    for name, url in {**PAGES, **more}.items():
+        page.goto(server + url)
+        if bad := page.evaluate(UNMARKED_CYRILLIC_JS):
+            unmarked[name] = bad[:3]
+    assert unmarked == {}
+
+
+CONTRAST_JS = """el => {
+    const lum = c => { const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(v => {
+        v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+    let bg = el, colour;
+    while (bg && ['rgba(0, 0, 0, 0)', 'transparent'].includes(getComputedStyle(bg).backgroundColor))
+        bg = bg.parentElement;
+    const a = lum(getComputedStyle(el).color), b = lum(getComputedStyle(bg).backgroundColor);
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); }"""
+
+
+def test_paragraph_links_are_legible(pages, server):
+    page = pages[1280]
+    page.goto(f"{server}/doc/{ESSAY}")
+    assert page.locator(".permalink").first.evaluate(CONTRAST_JS) >= 4.5
+
+
+def test_skip_links_reach_the_filters_and_the_text(pages, server):
+    page = pages[1280]
+    page.goto(server + "/search?q=Stalin")
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to filters"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('#filters') !== null")
+    page.goto(f"{server}/doc/{ESSAY}")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to the text"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "text"

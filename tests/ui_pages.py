@@ -40,3 +40,15 @@ def axe_violations(page) -> list[dict]:
 def horizontal_overflow(page) -> int:
     """How far the page is wider than the viewport, in CSS pixels (0: it fits)."""
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+# Cyrillic text whose nearest lang= is not a language written in Cyrillic
+UNMARKED_CYRILLIC_JS = """() => {
+    const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (!/[\\u0400-\\u04ff]/.test(n.data)) continue;
+        const el = n.parentElement, owner = el.closest('[lang]');
+        const lang = owner ? owner.getAttribute('lang') : '';
+        if (!/^(ru|uk|be|bg|sr|mk)(-Cyrl)?\\b/i.test(lang) || /-Latn/i.test(lang))
+            out.push(el.tagName + ': ' + n.data.trim().slice(0, 40));
+    }
+    return out; }"""
