@@ -55,6 +55,10 @@ class RenderedNote:
     trace: tuple[bool, str, str] | None = None
     # the cited work is held only as the essay's own excerpts: a match proves nothing
     excerpt_only: bool = False
+    # the cited passage, for the notes list and the marker's preview
+    target_title: str = ""
+    target_label: str = ""
+    target_excerpt: str = ""
 
 
 def doc_url(doc_id: str, fragment: str | None = None) -> str:

@@ -6,8 +6,9 @@ from flask import Response, abort, render_template, request
 
 from .. import cite, pictures
 from ..facets import FACETS
-from ..render import Highlight, render_document
+from ..render import Highlight, RenderedNote, render_document
 from ..searcher import QueryError, SearchRequest
+from ..wording import passage_label
 from .context import cited_by, document_or_404, lib, search_request
 
 
@@ -83,9 +84,7 @@ def document(doc_id: str):
             error = str(exc)
     record, body, notes = render_document(doc, cited_by(doc_id), highlight)
     for note in notes:
-        target = lib().store.get(note.href.split("/doc/", 1)[-1].split("#")[0]) \
-            if note.href and note.href.startswith("/doc/") else None
-        note.excerpt_only = bool(target and target.holding != "full")
+        describe_target(note)
     citing = lib().searcher.citations_to(doc_id)
     status = 400 if error else 200
     it = cite.item(doc, request.url_root)
@@ -93,6 +92,27 @@ def document(doc_id: str):
                            citing=citing, store=lib().store, q=q, found=found, error=error,
                            citation=cite.readable(it), meta_tags=cite.highwire(it),
                            coins=cite.coins(it)), status
+
+
+EXCERPT_CHARS = 180
+
+
+def describe_target(note: RenderedNote) -> None:
+    """What a footnote points to, in words: the work's title, which passage, its first lines."""
+    if not (note.href and note.href.startswith("/doc/")):
+        return
+    doc_id, _, passage_id = note.href.removeprefix("/doc/").partition("#")
+    target = lib().store.get(doc_id)
+    if target is None:
+        return
+    note.excerpt_only = target.holding != "full"
+    note.target_title = target.title
+    passage = target.passage(passage_id) if passage_id else None
+    note.target_label = passage_label(passage_id) if passage_id else ""
+    if passage is not None and passage.text:
+        text = " ".join(passage.text.split())
+        cut = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] if len(text) > EXCERPT_CHARS else text
+        note.target_excerpt = cut + ("…" if cut != text else "")
 
 
 def document_xml(doc_id: str):

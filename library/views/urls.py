@@ -7,6 +7,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..names import is_cyrillic
 from ..textlang import mark_russian
+from ..wording import attribution, passage_label, status_word
 
 
 def _current() -> MultiDict:
@@ -36,6 +37,8 @@ def _csrf() -> str:
     return csrf_token()
 
 
-TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url, "csrf_token": _csrf}
+TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url, "csrf_token": _csrf,
+                    "attribution": attribution}
 TEMPLATE_TESTS = {"cyrillic": is_cyrillic}
-TEMPLATE_FILTERS = {"ru": mark_russian}
+TEMPLATE_FILTERS = {"ru": mark_russian, "passage_label": passage_label,
+                    "status_word": status_word}
