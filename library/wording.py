@@ -4,6 +4,7 @@ or "paragraph 4", attribution status and confidence become a sentence."""
 from __future__ import annotations
 
 import re
+import time
 
 _PASSAGE = re.compile(r"-(q|p|bibl|fn|cit|ep|fig|ed|head|l|lg|item)(\d*)$")
 _KINDS = {"q": "quoted excerpt", "p": "paragraph", "bibl": "bibliographic record",
@@ -41,3 +42,8 @@ def attribution(status: str, cert: str = "") -> str:
 def status_word(status: str) -> str:
     """A one-word badge for lists: "inferred" / "confirmed"."""
     return {"inferred": "inferred", "confirmed": "confirmed"}.get(status, "unstated")
+
+
+def clock(timestamp: float) -> str:
+    """A moment as a reader writes it: ``28 November 2026, 14:05``."""
+    return time.strftime("%d %B %Y, %H:%M", time.localtime(timestamp)).lstrip("0")

@@ -61,7 +61,7 @@ def test_bibliography_lists_every_cited_work_with_its_footnotes(server):
     assert len(items) == 12  # 17 footnotes cite 12 distinct works
     beria = next(i for i in items if "beria-1999-mon-pere" in i)
     assert "cited 3 times" in beria
-    assert re.findall(r"n\. (\d+)</a>", beria) == ["7", "8", "16"]
+    assert re.findall(r"footnote (\d+)</a>", beria) == ["7", "8", "16"]
 
 
 def test_timeline_and_citation_graph_are_linked_accessible_svg(server):
