@@ -158,9 +158,13 @@ def test_side_by_side_highlights_the_quotation_in_both(server):
             return r.read().decode()
 
     four = page(4)
-    assert four.count('<mark class="quoted">') == 2
+    # the held excerpt is the quotation itself: highlighted once, in the essay, not repeated
+    assert four.count('<mark class="quoted">') == 1 and "not printed twice" in four
     assert "found in the cited passage (match 1.00)" in four
     assert 'href="/doc/stalin-1950-08-27-gottwald#stalin-1950-08-27-gottwald-q1"' in four
+    # an excerpt holding more than the quotation: both sides, each on the exact words
+    twelve = page(12)
+    assert twelve.count('<mark class="quoted">It only irritates him.') == 2
     assert "The footnote follows no quotation" in page(2)
     with pytest.raises(urllib.error.HTTPError) as err:
         page(99)
