@@ -7,14 +7,15 @@ from flask import Response, abort, render_template, request
 from .. import cite, pictures
 from ..facets import FACETS
 from ..render import Highlight, RenderedNote, render_document
-from ..searcher import QueryError, SearchRequest
+from ..searcher import SORTS, QueryError, SearchRequest
 from ..wording import passage_label
+from . import results
 from .context import cited_by, document_or_404, lib, search_request
 
 
 def home():
     docs = [d for d in lib().store.all() if d.type != "register"]
-    return render_template("home.html", documents=docs)
+    return render_template("home.html", listing=results.home_listing(docs))
 
 
 def search():
@@ -27,7 +28,8 @@ def search():
         return render_template("search.html", q=req.q, r=None, error=str(exc), req=req,
                                facets=FACETS), 400
     return render_template("search.html", q=req.q, r=r, error=None, req=req, facets=FACETS,
-                           store=lib().store)
+                           store=lib().store, sorts=SORTS, spread=results.spread(r),
+                           exports=results.export_links())
 
 
 def bibliography():
