@@ -123,3 +123,53 @@ def test_skip_links_reach_the_filters_and_the_text(pages, server):
     assert page.evaluate("document.activeElement.textContent") == "Skip to the text"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "text"
+
+
+def test_dark_mode_keeps_contrast(browser, server):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="dark")
+    page = context.new_page()
+    found = {}
+    for name in ("home", "search", "document", "side-by-side", "timeline", "persons"):
+        page.goto(server + PAGES[name])
+        bad = [v["id"] for v in axe_violations(page) if v["impact"] in SERIOUS]
+        if bad:
+            found[name] = bad
+    dark = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    context.close()
+    assert found == {} and dark == "rgb(27, 26, 24)"
+
+
+def test_print_shows_the_text_and_notes_only(pages, server):
+    page = pages[1280]
+    page.goto(f"{server}/doc/{ESSAY}")
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['header.site', '.findbar', '.record-box', '.cite-box',
+        'footer.site'].filter(
+        s => getComputedStyle(document.querySelector(s)).display !== 'none')""")
+    shown = page.evaluate("""() => ['.doc-body', '.notes'].filter(
+        s => getComputedStyle(document.querySelector(s)).display !== 'none')""")
+    page.emulate_media(media="screen")
+    assert hidden == [] and shown == [".doc-body", ".notes"]
+
+
+def test_persons_by_family_name_with_an_a_to_z(pages, server):
+    page = pages[390]
+    page.goto(server + "/persons")
+    letters = page.locator(".az a").all_inner_texts()
+    assert letters == sorted(letters) and "Z" in letters
+    assert page.locator("#letter-Z #zhou-enlai").count() == 1  # Zhou Enlai under Z, not E
+    assert page.locator("#letter-K #khrushchev").count() == 1
+    page.locator(".az a", has_text="Z").click()
+    assert page.evaluate("location.hash") == "#letter-Z"
+
+
+def test_a_long_document_has_a_table_of_contents(pages, server):
+    page = pages[1280]
+    page.goto(f"{server}/doc/eisenhower-1953-04-16-chance-for-peace")
+    entries = page.locator(".toc a")
+    assert entries.count() >= 10
+    first = entries.first.get_attribute("href")
+    entries.first.click()
+    assert page.evaluate("location.hash") == first
+    page.goto(f"{server}/doc/stalin-1950-08-27-gottwald")
+    assert page.locator(".toc").count() == 0  # short: no contents

@@ -89,14 +89,30 @@ def document(doc_id: str):
         describe_target(note)
     citing = lib().searcher.citations_to(doc_id)
     status = 400 if error else 200
+    toc = contents(doc) if len(doc.passages) >= TOC_FROM else []
     it = cite.item(doc, request.url_root)
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
                            citing=citing, store=lib().store, q=q, found=found, error=error,
                            citation=cite.readable(it), meta_tags=cite.highwire(it),
-                           coins=cite.coins(it)), status
+                           coins=cite.coins(it), toc=toc), status
 
 
 EXCERPT_CHARS = 180
+TOC_FROM = 20  # passages from which a document gets a table of contents
+TOC_EVERY = 10  # with no headings, a way in every so many paragraphs
+
+
+def contents(doc) -> list[tuple[str, str]]:
+    """(fragment, label) of a long document: its headings, or with none, a paragraph every
+    ``TOC_EVERY`` named by its first words."""
+    paragraphs = [p for p in doc.passages if p.id and p.kind == "p"]
+    entries = []
+    for i, p in enumerate(paragraphs):
+        if i % TOC_EVERY == 0:
+            words = p.text.split()
+            entries.append((p.id, f"Paragraph {i + 1}: " + " ".join(words[:8])
+                            + ("…" if len(words) > 8 else "")))
+    return entries
 
 
 def describe_target(note: RenderedNote) -> None:
