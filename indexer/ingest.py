@@ -43,6 +43,7 @@ MAX_BYTES = 512 * 1024 * 1024
 INDEX_EVERY = 50  # documents written before the index is brought up to date
 _SHA_IN_HEADER = re.compile(rb'<idno[^>]*type="sha256"[^>]*>([0-9a-f]{64})</idno>')
 _KEY_IN_HEADER = re.compile(rb'<idno[^>]*type="import-key"[^>]*>([0-9a-f]{32})</idno>')
+_RECORD_IN_HEADER = re.compile(rb'<idno[^>]*type="record"[^>]*>([0-9a-f]{32})</idno>')
 _XML_ID = re.compile(rb"""xml:id=["']([^"']+)["']""")
 
 
@@ -145,6 +146,7 @@ class StoreState:
     keys: dict[str, str] = field(default_factory=dict)  # import key → doc id
     owners: dict[str, str] = field(default_factory=dict)  # every xml:id → its document
     taken: set[str] = field(default_factory=set)  # document ids
+    records: set[str] = field(default_factory=set)  # record digests of multi-record files
 
     @classmethod
     def scan(cls, sources: Path) -> StoreState:
@@ -157,9 +159,15 @@ class StoreState:
                 state.known.setdefault(digest.decode(), path.stem)
             for key in _KEY_IN_HEADER.findall(head):
                 state.keys.setdefault(key.decode(), path.stem)
+            state.records.update(r.decode() for r in _RECORD_IN_HEADER.findall(head))
             for xml_id in _XML_ID.findall(data):
                 state.owners.setdefault(xml_id.decode(), path.stem)
         return state
+
+
+def record_digest(digest: str, hint: str) -> str:
+    """Names one record of a file of several (a CSV row) by the file's content and the row."""
+    return hashlib.sha256(f"{digest}\0{hint}".encode()).hexdigest()[:32]
 
 
 def import_key(path: Path, collection: str, hint: str) -> str:
@@ -288,9 +296,15 @@ class Importer:
                                                "this batch"))
             return
         if digest in self.state.known:
-            self.report.skipped.append(Outcome(where, self.state.known[digest],
-                                               "duplicate: already imported (same sha256)"))
-            return
+            # a file of several records may have been cut short (a killed import): its
+            # records not yet in the store go in, the others are skipped
+            missing = [ex for ex in records if len(records) > 1 and
+                       record_digest(digest, ex.id_hint) not in self.state.records]
+            if not missing or len(missing) == len(records):
+                self.report.skipped.append(Outcome(where, self.state.known[digest],
+                                                   "duplicate: already imported (same sha256)"))
+                return
+            records = missing
         entry = self.manifest.lookup(path) if self.manifest else None
         meta = entry.meta if entry else Metadata()
         meta = replace(meta, collection=meta.collection or self.options.collection,
@@ -372,6 +386,9 @@ class Importer:
                                        f"library use were prefixed with '{doc_id}.'")
             idno = etree.SubElement(provenance, f"{{{NS['tei']}}}idno", type="import-key")
             idno.text = key
+            if ex.id_hint and ex.tei is None:
+                record = etree.SubElement(provenance, f"{{{NS['tei']}}}idno", type="record")
+                record.text = record_digest(digest, ex.id_hint)
         if renamed:
             note = "; ".join(filter(None, [note, f"{renamed} xml:id(s) made unique"]))
         data = (etree.tostring(ex.tei, xml_declaration=True, encoding="UTF-8")

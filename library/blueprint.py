@@ -6,7 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template, request
 
 from .searcher import IndexUnavailable
 from .views.routes import ROUTES
-from .views.urls import TEMPLATE_GLOBALS, TEMPLATE_TESTS
+from .views.urls import TEMPLATE_FILTERS, TEMPLATE_GLOBALS, TEMPLATE_TESTS
 
 blueprint = Blueprint("library", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/static")
@@ -17,6 +17,8 @@ for name, fn in TEMPLATE_GLOBALS.items():
     blueprint.add_app_template_global(fn, name)
 for name, fn in TEMPLATE_TESTS.items():
     blueprint.add_app_template_test(fn, name)
+for name, fn in TEMPLATE_FILTERS.items():
+    blueprint.add_app_template_filter(fn, name)
 
 
 def _wants_json() -> bool:

@@ -214,7 +214,8 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("query")
     q.add_argument("--limit", type=int, default=10, help="documents per page")
     q.add_argument("--page", type=int, default=1)
-    q.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    q.add_argument("--sort", choices=["relevance", "date", "date-desc", "title"],
+                   default="relevance")
     q.add_argument("--filter", action="append", default=[], metavar="KEY=VALUE",
                    help="facet filter, repeatable: author, type, lang, decade, year, person, "
                         "collection (e.g. --filter type=memoir)")

@@ -92,13 +92,107 @@ def cyrillise(word: str) -> str:
 
 
 def transliterations(word: str) -> list[str]:
-    """Other-script forms of a name the register does not know."""
+    """Other-script forms of a name the register does not know. A Latin name spelt in
+    another romanisation than the English one (Patrušev, Patruszew, Patruschew, Patrouchev,
+    Patruscev) is read back to its one Cyrillic key (Патрушев), and widened from there to
+    every romanisation, so that the text's own spelling (Patrushev) is found."""
     if is_cyrillic(word):
-        forms = [romanise(word, scheme) for scheme in SCHEMES]
-        # ё is often printed as е, and then romanised as e: Хрущев → Khrushchev
-        forms += [romanise(word.replace("ё", "е").replace("Ё", "Е"), "en")]
+        forms = _romanisations(word)
     elif word[:1].isupper() and word.isalpha():
-        forms = [cyrillise(word)]
+        scheme = romanisation_of(word)
+        if scheme == "en":
+            forms = [cyrillise(word)]
+        else:
+            key = to_cyrillic(word, scheme)
+            forms = [key] + _romanisations(key)
     else:
         forms = []
     return [f for f in dict.fromkeys(forms) if f and f != word]
+
+
+def _romanisations(word: str) -> list[str]:
+    forms = [romanise(word, scheme) for scheme in SCHEMES]
+    # ё is often printed as е, and then romanised as e: Хрущев → Khrushchev
+    return forms + [romanise(word.replace("ё", "е").replace("Ё", "Е"), "en")]
+
+
+# Latin → Cyrillic by romanisation, longest letter group first. Letters a scheme shares with
+# English (b, d, k, m, …) come from _LATIN.
+_LATIN = {"a": "а", "b": "б", "v": "в", "g": "г", "d": "д", "e": "е", "z": "з", "i": "и",
+          "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п", "r": "р", "s": "с",
+          "t": "т", "u": "у", "f": "ф", "y": "ы", "h": "х", "x": "кс", "c": "к"}
+_READ_BACK = {
+    # ISO 9, the scholarly system and Czech: Chruščëv, Chruščov, Hruŝëv
+    "scholarly": {"šč": "щ", "ŝ": "щ", "č": "ч", "š": "ш", "ž": "ж", "ch": "х", "c": "ц",
+                  "ja": "я", "ju": "ю", "jo": "ё", "je": "е", "j": "й", "ë": "ё", "è": "э",
+                  "é": "е", "ě": "е", "û": "ю", "â": "я", "ý": "ы", "í": "и", "á": "а",
+                  "ú": "у", "ó": "о", "ʹ": "ь", "ʺ": "ъ", "'": "ь"},
+    # Polish: Chruszczow, Patruszew, Rieszetnikow
+    "pl": {"szcz": "щ", "sz": "ш", "cz": "ч", "rz": "ж", "ż": "ж", "ź": "з", "ch": "х",
+           "w": "в", "c": "ц", "ł": "л", "ś": "с", "ć": "ч", "ń": "н", "ó": "о", "ia": "я",
+           "ja": "я", "iu": "ю", "ju": "ю", "io": "ё", "jo": "ё", "ie": "е", "je": "е",
+           "j": "й"},
+    # German: Chruschtschow, Patruschew, Jakuschew
+    "de": {"schtsch": "щ", "tsch": "ч", "sch": "ш", "ch": "х", "w": "в", "z": "ц", "ja": "я",
+           "ju": "ю", "jo": "ё", "je": "е", "j": "й", "ss": "с"},
+    # French: Khrouchtchev, Iakouchev, Kostyrtchenko
+    "fr": {"chtch": "щ", "tch": "ч", "ch": "ш", "kh": "х", "iou": "ю", "ou": "у", "ia": "я",
+           "io": "ё", "j": "ж", "ï": "й", "ts": "ц", "ss": "с", "é": "е", "è": "е", "ë": "ё"},
+    # Italian (the soft c and sc are handled before): Patruscev, Krusciov
+    "it": {"ch": "к", "gh": "г", "c": "к", "j": "й", "z": "ц"},
+    # Spanish: Jruschov, Jusnullin
+    "es": {"shch": "щ", "sch": "щ", "sh": "ш", "ch": "ч", "zh": "ж", "ts": "ц", "j": "х", "ya": "я",
+           "yu": "ю", "yo": "ё", "ye": "е", "á": "а", "é": "е", "í": "и", "ó": "о", "ú": "у"},
+}
+_ITALIAN_SOFT = [(re.compile(r"sci(?=[aou])"), "ш"), (re.compile(r"sc(?=[ei])"), "ш"),
+                 (re.compile(r"ci(?=[aou])"), "ч"), (re.compile(r"c(?=[ei])"), "ч")]
+_HUSHERS = "жчшщ"
+_RUSSIAN_ENDING = re.compile(r"(ov|ev|ew|ow|iov|in|yn|ski|sky|skij|skii|ich|itch|itsch|enko|"
+                             r"ko|uk|yan|ian|jan|ova|eva|owa|ewa|ina|aja|off|eff)$")
+
+
+def romanisation_of(word: str) -> str:
+    """Which romanisation a Latin-script Russian name is most probably in, from the letters
+    that only one of them uses: scholarly, pl, de, fr, it, es, or en (the default)."""
+    w = word.lower()
+    if re.search(r"[šžčŝěřëûâʹý]", w):
+        return "scholarly"
+    if re.search(r"szcz|sz|cz|[łżźśćńó]", w):
+        return "pl"
+    if re.match(r"j[^aeiouy]", w) or re.search(r"[áéíú]", w):
+        return "es"
+    # the rest only for words shaped like Russian surnames, so that Washington or France
+    # are not read as German or Italian spellings
+    if not _RUSSIAN_ENDING.search(w):
+        return "en"
+    if "sch" in w or re.search(r"[oe]wa?$", w):
+        return "de"
+    if re.search(r"ou|tch|ï|^i[aeou]", w):
+        return "fr"
+    if re.search(r"sc[ei]|sci[aou]|ci[aou]", w):
+        return "it"
+    return "en"
+
+
+def to_cyrillic(word: str, scheme: str) -> str:
+    """``word`` read back to Cyrillic by ``scheme`` (see ``romanisation_of``); o after a
+    hushing consonant is ё (Chruščov, Chruschtschow: Хрущёв)."""
+    lower = word.lower()
+    if scheme == "it":
+        for pattern, cyr in _ITALIAN_SOFT:
+            lower = pattern.sub(cyr, lower)
+    table = sorted({**_LATIN, **_READ_BACK[scheme]}.items(), key=lambda kv: -len(kv[0]))
+    out, i = [], 0
+    while i < len(lower):
+        for latin, cyr in table:
+            if lower.startswith(latin, i):
+                if cyr == "о" and out and out[-1] in _HUSHERS:
+                    cyr = "ё"
+                out.append(cyr)
+                i += len(latin)
+                break
+        else:
+            out.append(lower[i])
+            i += 1
+    text = "".join(out)
+    return text[:1].upper() + text[1:] if word[:1].isupper() else text

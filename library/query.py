@@ -229,24 +229,37 @@ class QueryBuilder:
     # -- rewriting ----------------------------------------------------------------------------
     def _rewrite(self, tokens: list[Token], also: list[str]) -> list[str]:
         out: list[str] = []
+        # forms added for an excluded term (NOT Putin, NOT (a OR b)) are searched, to be
+        # left out, but not reported as "also searched"
+        excluded: list[str] = []
+        depth, negated_at = 0, None  # the depth at which a NOT ( … ) group closes
         i = 0
         while i < len(tokens):
             t = tokens[i]
+            after_not = i > 0 and tokens[i - 1].kind == "op" and tokens[i - 1].text == "NOT"
+            sink = excluded if after_not or negated_at is not None else also
             if t.kind == "field":
                 value = tokens[i + 1]
-                out.append(self._fielded(t.text[:-1].lower(), value, also))
+                out.append(self._fielded(t.text[:-1].lower(), value, sink))
                 i += 2
                 continue
             if t.kind == "phrase":
-                out.append(self._phrase(t.text, also))
+                out.append(self._phrase(t.text, sink))
             elif t.kind == "word":
                 run = [t]
-                while i + len(run) < len(tokens) and tokens[i + len(run)].kind == "word":
+                while i + len(run) < len(tokens) and tokens[i + len(run)].kind == "word" \
+                        and not (after_not and negated_at is None):  # NOT takes one word
                     run.append(tokens[i + len(run)])
-                out.extend(self._words(run, also))
+                out.extend(self._words(run, sink))
                 i += len(run)
                 continue
             elif t.kind in ("lparen", "rparen", "op"):
+                if t.kind == "lparen":
+                    negated_at = depth if after_not and negated_at is None else negated_at
+                    depth += 1
+                elif t.kind == "rparen":
+                    depth -= 1
+                    negated_at = None if negated_at == depth else negated_at
                 out.append(t.text)
             i += 1
         return out

@@ -20,6 +20,7 @@ from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 
 from .highlight import TermMatcher, mark
+from .textlang import mark_russian
 
 STATUS_LABEL = {"inferred": "attribution inferred", "confirmed": "attribution confirmed"}
 
@@ -54,6 +55,10 @@ class RenderedNote:
     trace: tuple[bool, str, str] | None = None
     # the cited work is held only as the essay's own excerpts: a match proves nothing
     excerpt_only: bool = False
+    # the cited passage, for the notes list and the marker's preview
+    target_title: str = ""
+    target_label: str = ""
+    target_excerpt: str = ""
 
 
 def doc_url(doc_id: str, fragment: str | None = None) -> str:
@@ -104,8 +109,8 @@ class Renderer:
         if not s:
             return Markup("")
         if self._inside_hit and self.highlight:
-            return mark(s, self.highlight.matcher.spans(s), "hit")
-        return escape(s)
+            return mark_russian(mark(s, self.highlight.matcher.spans(s), "hit"))
+        return mark_russian(s)
 
     def children(self, el: etree._Element) -> Markup:
         out = [self.text(el.text)]
@@ -139,6 +144,7 @@ class Renderer:
             text = text_of(child, frozenset())
             if not text:
                 continue
+            text = mark_russian(text)
             if name == "title":
                 kind = "title-original" if child.get("type") == "original" else "title"
                 parts.append(Markup('<cite class="{}">{}</cite>').format(kind, text))

@@ -34,7 +34,7 @@ from .facets import BY_KEY, FACETS, LANGUAGE_NAMES, FacetSpec, decade_label
 from .highlight import KwicLine, TermMatcher, kwic, snippet
 from .query import ParsedQuery, QueryBuilder, QueryError, lex
 
-__all__ = ["IndexUnavailable", "QueryError", "Searcher", "SearchRequest", "SearchResponse"]
+__all__ = ["SORTS", "IndexUnavailable", "QueryError", "Searcher", "SearchRequest", "SearchResponse"]
 
 log = logging.getLogger("library.searcher")
 # What reading a damaged index file raises (truncated, garbled, a segment gone).
@@ -47,6 +47,8 @@ class IndexUnavailable(RuntimeError):
 # Scored passages from which documents are ordered and their best passages taken; documents
 # beyond them follow by their number of matching passages.
 TOP_K = 120
+SORTS = {"relevance": "relevance", "date": "date, oldest first",
+         "date-desc": "date, newest first", "title": "title"}
 PASSAGES_PER_DOC = 3
 KIND_LABELS = {"cit": "quoted excerpt", "bibl": "bibliographic record",
                "editorial": "editor's note", "epigraph": "epigraph", "figure": "caption"}
@@ -79,7 +81,7 @@ class Citation:
 class SearchRequest:
     q: str
     filters: dict[str, list[str]] = field(default_factory=dict)  # facet key → values
-    sort: str = "relevance"  # or "date"
+    sort: str = "relevance"  # or one of SORTS
     page: int = 1
     per_page: int = 10  # documents per page
     within: str | None = None  # search inside one document
@@ -190,12 +192,26 @@ class _Snapshot:
         for table in (self.cited_by, self.cites, self.to_doc, self.from_doc):
             for items in table.values():
                 items.sort(key=lambda c: (c.source_doc, _num(c.n), c.target_passage))
+        self._titles: dict[str, str] | None = None
+
+    def titles(self, searcher) -> dict[str, str]:
+        """Each document's title, read on first use (only a sort by title needs them)."""
+        if self._titles is None:
+            self._titles = {d: searcher.stored_fields(n).get("title", "")
+                            for d, n in self.first.items()}
+        return self._titles
 
     def count(self, spec: FacetSpec, matched: list[int]) -> Counter:
-        """Facet values over ``matched`` (map and Counter keep the loop in C)."""
+        """Documents per facet value among ``matched`` passages: a document counts once for a
+        value however many of its passages match (map, zip and set keep the loops in C)."""
+        docs = map(self.columns["doc_id"].__getitem__, matched)
         if spec.multi:
-            return Counter(chain.from_iterable(map(self.multi[spec.field].__getitem__, matched)))
-        return Counter(map(self.columns[spec.field].__getitem__, matched))
+            values = map(self.multi[spec.field].__getitem__, matched)
+            pairs = {(d, v) for d, vs in zip(docs, values, strict=True) for v in vs}
+        else:
+            pairs = set(zip(docs, map(self.columns[spec.field].__getitem__, matched),
+                            strict=True))
+        return Counter(v for _, v in pairs)
 
 
 class Searcher:
@@ -343,9 +359,15 @@ class Searcher:
         for hit in top:
             by_doc[hit["doc_id"]].append(hit)
         first_docnum = snap.first
-        if req.sort == "date":
+        if req.sort in ("date", "date-desc"):
             dates = snap.columns["date"]
-            order = sorted(per_doc, key=lambda d: (dates[first_docnum[d]] or "9999", d))
+            dated = sorted((d for d in per_doc if dates[first_docnum[d]]),
+                           key=lambda d: (dates[first_docnum[d]], d),
+                           reverse=req.sort == "date-desc")
+            order = dated + sorted(d for d in per_doc if not dates[first_docnum[d]])
+        elif req.sort == "title":
+            title = snap.titles(s)
+            order = sorted(per_doc, key=lambda d: (title.get(d, "").casefold(), d))
         else:
             order = list(by_doc)
             order += sorted((d for d in per_doc if d not in by_doc), key=lambda d: -per_doc[d])
@@ -433,6 +455,13 @@ class Searcher:
                 text = text.replace(token.text, fixed, 1)
                 changed = True
         return text if changed else None
+
+    def documents_matching(self, q: str) -> set[str]:
+        """The documents holding a passage that matches ``q`` (no scoring, no grouping)."""
+        parsed = self.builder.build(q)
+        with self._searcher() as s:
+            doc_ids = self._state(s).columns["doc_id"]
+            return {doc_ids[n] for n in s.docs_for_query(parsed.query)}
 
     def all_citations(self) -> list[Citation]:
         """Every footnote link of the collection."""

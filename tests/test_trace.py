@@ -158,15 +158,19 @@ def test_side_by_side_highlights_the_quotation_in_both(server):
             return r.read().decode()
 
     four = page(4)
-    assert four.count('<mark class="quoted">') == 2
+    # the held excerpt is the quotation itself: highlighted once, in the essay, not repeated
+    assert four.count('<mark class="quoted">') == 1 and "not printed twice" in four
     assert "found in the cited passage (match 1.00)" in four
     assert 'href="/doc/stalin-1950-08-27-gottwald#stalin-1950-08-27-gottwald-q1"' in four
+    # an excerpt holding more than the quotation: both sides, each on the exact words
+    twelve = page(12)
+    assert twelve.count('<mark class="quoted">It only irritates him.') == 2
     assert "The footnote follows no quotation" in page(2)
     with pytest.raises(urllib.error.HTTPError) as err:
         page(99)
     assert err.value.code == 404
     with urllib.request.urlopen(f"{server}/doc/{ESSAY}", timeout=10) as r:
-        assert f'href="/doc/{ESSAY}/note/4">side by side</a>' in r.read().decode()
+        assert f'href="/doc/{ESSAY}/note/4">Footnote 4 side by side</a>' in r.read().decode()
 
 
 def test_build_traces_the_essays_quotations_into_its_tei_and_readers_see_it(server):
@@ -182,6 +186,8 @@ def test_build_traces_the_essays_quotations_into_its_tei_and_readers_see_it(serv
     assert page.count('class="probable-source"') == 6
     assert 'href="/doc/putin-2022-03-16-regions#putin-2022-03-16-regions-p27" title="The essay ' \
         'gives no footnote here' in page
-    # the cited works are held only as the essay's excerpts: said so, not claimed as a check
-    assert page.count("the source's text is not in the collection to check it against") == 14
+    # the cited works are held only as the essay's excerpts: said so (explained once in the
+    # notes' key), not claimed as a check
+    assert page.count("Quotation: excerpt only.") == 14
+    assert page.count("it cannot be checked against the source") == 1
     assert "✓ The quotation is found in the cited passage" not in page

@@ -51,7 +51,9 @@ def test_essay_page_has_superscript_links_and_a_notes_list(server):
     links = re.findall(pattern.replace("ESSAY", ESSAY), html)
     assert len(links) == 17
     assert links[3][1] == "/doc/stalin-1950-08-27-gottwald#stalin-1950-08-27-gottwald-q1"
-    assert html.count('class="status status-inferred">attribution inferred') >= 17
+    # each attribution in plain words; the grades and caveats explained once, in the key
+    assert html.count('class="note-status status-inferred">Inferred by the library') == 17
+    assert html.count("How to read these notes") == 1
     assert "Editor&#39;s note: Stalin&#39;s message for Gottwald is dated 27 August 1950" in html
 
 

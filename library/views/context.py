@@ -10,7 +10,7 @@ from indexer.teidoc import Document
 
 from ..facets import FACETS
 from ..render import CitedBy
-from ..searcher import SearchRequest
+from ..searcher import SORTS, SearchRequest
 
 if TYPE_CHECKING:
     from ..app import Library
@@ -46,7 +46,7 @@ def search_request(within: str | None = None) -> SearchRequest:
     return SearchRequest(
         q=request.args.get("q", ""),
         filters=filters,
-        sort=sort if sort in ("relevance", "date") else "relevance",
+        sort=sort if sort in SORTS else "relevance",
         page=int_arg("page", 1, 1, 100_000),
         per_page=int_arg("limit", 10, 1, 100),
         within=within,

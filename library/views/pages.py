@@ -6,15 +6,17 @@ from flask import Response, abort, render_template, request
 
 from .. import cite, pictures
 from ..facets import FACETS
-from ..render import Highlight, render_document
-from ..searcher import QueryError, SearchRequest
+from ..render import Highlight, RenderedNote, render_document
+from ..searcher import SORTS, QueryError, SearchRequest
 from ..settings import base_url
+from ..wording import passage_label
+from . import results
 from .context import cited_by, document_or_404, lib, search_request
 
 
 def home():
     docs = [d for d in lib().store.all() if d.type != "register"]
-    return render_template("home.html", documents=docs)
+    return render_template("home.html", listing=results.home_listing(docs))
 
 
 def search():
@@ -27,7 +29,8 @@ def search():
         return render_template("search.html", q=req.q, r=None, error=str(exc), req=req,
                                facets=FACETS), 400
     return render_template("search.html", q=req.q, r=r, error=None, req=req, facets=FACETS,
-                           store=lib().store)
+                           store=lib().store, sorts=SORTS, spread=results.spread(r),
+                           exports=results.export_links())
 
 
 def bibliography():
@@ -84,16 +87,51 @@ def document(doc_id: str):
             error = str(exc)
     record, body, notes = render_document(doc, cited_by(doc_id), highlight)
     for note in notes:
-        target = lib().store.get(note.href.split("/doc/", 1)[-1].split("#")[0]) \
-            if note.href and note.href.startswith("/doc/") else None
-        note.excerpt_only = bool(target and target.holding != "full")
+        describe_target(note)
     citing = lib().searcher.citations_to(doc_id)
     status = 400 if error else 200
+    toc = contents(doc) if len(doc.passages) >= TOC_FROM else []
     it = cite.item(doc, base_url())
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
                            citing=citing, store=lib().store, q=q, found=found, error=error,
                            citation=cite.readable(it), meta_tags=cite.highwire(it),
-                           coins=cite.coins(it)), status
+                           coins=cite.coins(it), toc=toc), status
+
+
+EXCERPT_CHARS = 180
+TOC_FROM = 20  # passages from which a document gets a table of contents
+TOC_EVERY = 10  # with no headings, a way in every so many paragraphs
+
+
+def contents(doc) -> list[tuple[str, str]]:
+    """(fragment, label) of a long document: its headings, or with none, a paragraph every
+    ``TOC_EVERY`` named by its first words."""
+    paragraphs = [p for p in doc.passages if p.id and p.kind == "p"]
+    entries = []
+    for i, p in enumerate(paragraphs):
+        if i % TOC_EVERY == 0:
+            words = p.text.split()
+            entries.append((p.id, f"Paragraph {i + 1}: " + " ".join(words[:8])
+                            + ("…" if len(words) > 8 else "")))
+    return entries
+
+
+def describe_target(note: RenderedNote) -> None:
+    """What a footnote points to, in words: the work's title, which passage, its first lines."""
+    if not (note.href and note.href.startswith("/doc/")):
+        return
+    doc_id, _, passage_id = note.href.removeprefix("/doc/").partition("#")
+    target = lib().store.get(doc_id)
+    if target is None:
+        return
+    note.excerpt_only = target.holding != "full"
+    note.target_title = target.title
+    passage = target.passage(passage_id) if passage_id else None
+    note.target_label = passage_label(passage_id) if passage_id else ""
+    if passage is not None and passage.text:
+        text = " ".join(passage.text.split())
+        cut = text[:EXCERPT_CHARS].rsplit(" ", 1)[0] if len(text) > EXCERPT_CHARS else text
+        note.target_excerpt = cut + ("…" if cut != text else "")
 
 
 def document_xml(doc_id: str):

@@ -14,11 +14,28 @@ LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "de": "German", "fr": "Frenc
                   "uk-Latn": "Ukrainian, romanised", "sv": "Swedish"}
 
 
+# languages whose names put the family name first (Zhou Enlai, Mao Zedong)
+FAMILY_FIRST = ("zh", "ja", "ko", "hu", "vi")
+
+
+def surname(p) -> str:
+    """The name a register is alphabetised by: the family name, first or last as the
+    person's own language puts it (the full form in that language says which)."""
+    words = p.display.split()
+    own = next((f for f in p.forms if f.type == "full"), None)
+    family_first = own is not None and own.lang.split("-")[0] in FAMILY_FIRST
+    return (words[0] if family_first else words[-1]) if words else p.id
+
+
 def persons():
     register = lib().searcher.register
     counts = lib().searcher.person_counts()
-    people = sorted(register.persons.values(), key=lambda p: p.display.split()[-1])
-    return render_template("persons.html", people=people, counts=counts)
+    people = sorted(register.persons.values(),
+                    key=lambda p: (surname(p).casefold(), p.display.casefold()))
+    letters: dict[str, list] = {}
+    for p in people:
+        letters.setdefault(surname(p)[:1].upper(), []).append(p)
+    return render_template("persons.html", letters=letters, counts=counts)
 
 
 def person(person_id: str):

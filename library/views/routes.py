@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from . import api, apidoc, exports, librarian, pages, persons, sidebyside
+from . import api, apidoc, exports, librarian, pages, persons, results, sidebyside
 
 ROUTES = [
     ("/", "home", pages.home),
     ("/search", "search", pages.search),
+    ("/search/export.csv", "search_export_csv", results.export_csv),
+    ("/search/export.ris", "search_export_ris", results.export_ris),
+    ("/search/export.bib", "search_export_bib", results.export_bib),
     ("/help/search", "query_help", pages.query_help),
     ("/doc/persons", "register_document", persons.register_document),
     ("/doc/<docid:doc_id>", "document", pages.document),

@@ -6,6 +6,8 @@ from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
 from ..names import is_cyrillic
+from ..textlang import mark_russian
+from ..wording import attribution, clock, passage_label, status_word
 
 
 def _current() -> MultiDict:
@@ -29,6 +31,14 @@ def facet_url(key: str, value: str, add: bool) -> str:
     return url_for("library.search", **args.to_dict(flat=False))
 
 
+def _title_of(doc_id: str) -> str:
+    """A document's title for link text (its id only when it is not in the store)."""
+    from .context import lib
+
+    doc = lib().store.get(doc_id)
+    return doc.title if doc is not None else doc_id
+
+
 def _csrf() -> str:
     from .librarian import csrf_token
 
@@ -45,5 +55,8 @@ def _librarian() -> str | None:
 
 
 TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url, "csrf_token": _csrf,
-                    "librarian": _librarian}
+                    "librarian": _librarian, "attribution": attribution,
+                    "title_of": _title_of}
 TEMPLATE_TESTS = {"cyrillic": is_cyrillic}
+TEMPLATE_FILTERS = {"ru": mark_russian, "passage_label": passage_label,
+                    "status_word": status_word, "clock": clock}
