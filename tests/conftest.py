@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -44,6 +45,30 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def http_get(url: str) -> tuple[int, bytes]:
+    """(status, body) of a GET, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as r:
+            return r.status, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.read()
+
+
+def wait_until_up(base: str, proc, log: Path, seconds: float = 60) -> None:
+    """Wait for a server process to answer, or kill it and fail with its log."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/docs", timeout=2)
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"the server did not start:\n"
+                                   f"{log.read_text(errors='replace')}") from None
+            time.sleep(0.2)
+
+
 def start_server(home: Path, sources: Path, **env_extra: str):
     """``library serve`` in its own process, on a free port: (process, base URL)."""
     port = _free_port()
@@ -55,17 +80,7 @@ def start_server(home: Path, sources: Path, **env_extra: str):
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/docs", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                out = (home / "serve.log").read_text(errors="replace")
-                raise RuntimeError(f"library serve did not start:\n{out}") from None
-            time.sleep(0.2)
+    wait_until_up(base, proc, home / "serve.log")
     return proc, base
 
 

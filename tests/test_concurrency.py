@@ -16,7 +16,7 @@ from indexer.check import check_store
 from indexer.index import stale_documents
 from indexer.writelock import write_lock
 
-from .conftest import ROOT, _free_port, start_server, stop_server
+from .conftest import ROOT, _free_port, http_get, start_server, stop_server, wait_until_up
 from .test_import import FIXTURES, cli
 
 
@@ -35,14 +35,6 @@ def _batch(folder, tag: str, n: int) -> None:
             encoding="utf-8")
 
 
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
-
-
 def test_two_imports_at_once_with_searches_during_both(scratch, tmp_path):
     assert cli(scratch, "build").returncode == 0
     _batch(tmp_path / "a", "alpha", 20)
@@ -55,9 +47,9 @@ def test_two_imports_at_once_with_searches_during_both(scratch, tmp_path):
         queries = ["Stalin", "Malenkov AND funeral", '"Central Committee"', "Molot*", "Beria~1"]
         i = 0
         while not stop.is_set():
-            status, _ = _get(f"{base}/api/search?q={urllib.request.quote(queries[i % 5])}")
+            status, _ = http_get(f"{base}/api/search?q={urllib.request.quote(queries[i % 5])}")
             statuses.append(status)
-            statuses.append(_get(f"{base}/doc/thom-2022-lessons")[0])
+            statuses.append(http_get(f"{base}/doc/thom-2022-lessons")[0])
             i += 1
 
     readers = [threading.Thread(target=searching) for _ in range(2)]
@@ -86,7 +78,7 @@ def test_two_imports_at_once_with_searches_during_both(scratch, tmp_path):
         # the new documents reach the running server without a restart, within seconds
         deadline = time.monotonic() + 10
         while True:
-            found = [json.loads(_get(f"{base}/api/search?q=zq{tag}x7")[1])["total"]
+            found = [json.loads(http_get(f"{base}/api/search?q=zq{tag}x7")[1])["total"]
                      for tag in ("alpha", "beta")]
             if found == [1, 1] or time.monotonic() > deadline:
                 break
@@ -115,19 +107,6 @@ def test_two_imports_at_once_with_searches_during_both(scratch, tmp_path):
     assert stale_documents(scratch.sources, scratch.index) == ([], [])
 
 
-def _wait_up(base: str, proc, log) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/docs", timeout=2)
-            return
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise AssertionError(f"the server did not start:\n{log.read_text()}") from None
-            time.sleep(0.2)
-
-
 def test_several_workers_start_on_a_fresh_home(tmp_path):
     """gunicorn run directly with several workers, each building the index it lacks, and
     ``library serve --workers``: both start, the index is built once, nothing left over."""
@@ -148,8 +127,8 @@ def test_several_workers_start_on_a_fresh_home(tmp_path):
                                              LIBRARY_SOURCES=str(ROOT / "sources")))
         base = f"http://127.0.0.1:{port}"
         try:
-            _wait_up(base, proc, log)
-            codes = {_get(f"{base}/api/search?q=Stalin")[0] for _ in range(30)}
+            wait_until_up(base, proc, log)
+            codes = {http_get(f"{base}/api/search?q=Stalin")[0] for _ in range(30)}
         finally:
             stop_server(proc)
         text = log.read_text()

@@ -5,24 +5,14 @@ out and reported, and every other page works."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 import pytest
 
 from indexer.index import build_index, index_fault
 from library.searcher import IndexUnavailable, Searcher, SearchRequest
 
-from .conftest import start_server, stop_server
+from .conftest import http_get, start_server, stop_server
 from .test_import import cli
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=30) as r:
-            return r.status, r.read()
-    except urllib.error.HTTPError as e:
-        return e.code, e.read()
 
 
 def _segment(index_dir, name: str):
@@ -55,8 +45,9 @@ def test_a_damaged_index_is_rebuilt_at_start(scratch, damage):
     assert index_fault(scratch.index) is not None
     proc, base = start_server(scratch.home, scratch.sources)
     try:
-        status, body = _get(f"{base}/api/search?q=Stalin")
-        pages = [_get(f"{base}{p}")[0] for p in ("/", "/doc/thom-2022-lessons", "/bibliography")]
+        status, body = http_get(f"{base}/api/search?q=Stalin")
+        pages = [http_get(f"{base}{p}")[0]
+                 for p in ("/", "/doc/thom-2022-lessons", "/bibliography")]
     finally:
         stop_server(proc)
     assert status == 200 and json.loads(body)["total"] > 20
@@ -86,12 +77,12 @@ def test_a_malformed_stored_document_is_left_out_and_every_other_page_works(scra
     (scratch.sources / "zz-bad.xml").write_bytes(b"<TEI><oops></TEI>")
     proc, base = start_server(scratch.home, scratch.sources)
     try:
-        ok = {p: _get(f"{base}{p}")[0] for p in (
+        ok = {p: http_get(f"{base}{p}")[0] for p in (
             "/", "/api/docs", "/oai?verb=ListRecords&metadataPrefix=oai_dc", "/timeline",
             "/graph", "/bibliography", "/search?q=Stalin", "/doc/thom-2022-lessons",
             "/persons")}
-        bad_status, bad_body = _get(f"{base}/doc/zz-bad")
-        api_status, _ = _get(f"{base}/api/doc/zz-bad")
+        bad_status, bad_body = http_get(f"{base}/doc/zz-bad")
+        api_status, _ = http_get(f"{base}/api/doc/zz-bad")
     finally:
         stop_server(proc)
     assert set(ok.values()) == {200}, ok
