@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -136,3 +138,38 @@ def test_several_workers_start_on_a_fresh_home(tmp_path):
         assert "Traceback" not in text and "Worker failed to boot" not in text, text
         assert text.count("index built from") == 1, text
         assert sorted(p.name for p in home.iterdir() if "index" in p.name) == ["index"]
+
+
+def test_an_import_job_is_seen_by_every_worker_and_outlives_a_restart(tmp_path):
+    from .test_accounts_http import Client, users
+
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    home = tmp_path / "var"
+    assert users(home, "add", "anna").returncode == 0
+    proc, base = start_server(home, tmp_path / "sources")
+    try:
+        browser = Client(base)
+        assert browser.log_in("anna")[0] == 302
+        status, headers, _ = browser.upload(browser.csrf("/import"))
+        assert status == 303
+        job = headers["Location"]
+        deadline = time.monotonic() + 60
+        while 'data-state="done"' not in browser.get(job)[2]:
+            assert time.monotonic() < deadline, browser.get(job)[2]
+            time.sleep(0.3)
+        # two workers, each with its own connections: every answer shows the job's report
+        pages = [Client(base, browser.cookie).get(job) for _ in range(12)]
+    finally:
+        stop_server(proc)
+    summaries = {re.search(r'<p class="summary">([^<]*)</p>', body).group(1)
+                 for s, _, body in pages if s == 200 and "note.txt" in body}
+    assert [s for s, _, _ in pages] == [200] * 12 and len(summaries) == 1, pages[0]
+    proc, base = start_server(home, tmp_path / "sources")
+    try:
+        again = Client(base)
+        assert again.log_in("anna")[0] == 302
+        status, _, body = again.get(job)
+    finally:
+        stop_server(proc)
+    assert status == 200 and summaries == {
+        re.search(r'<p class="summary">([^<]*)</p>', body).group(1)}
