@@ -9,6 +9,7 @@ from ..facets import FACETS
 from ..render import Highlight, render_document
 from ..searcher import QueryError, SearchRequest
 from ..settings import base_url
+from . import archive
 from .context import cited_by, document_or_404, lib, search_request
 
 
@@ -93,7 +94,7 @@ def document(doc_id: str):
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
                            citing=citing, store=lib().store, q=q, found=found, error=error,
                            citation=cite.readable(it), meta_tags=cite.highwire(it),
-                           coins=cite.coins(it)), status
+                           coins=cite.coins(it), archive=archive.context(doc)), status
 
 
 def document_xml(doc_id: str):
