@@ -60,7 +60,8 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
     blocks: list[Block] = []
     for n, text in enumerate(texts, start=1):
         blocks.append(Block("pb", str(n)))
-        if n in read:
+        if n in read and len(read[n].text.strip()) >= min(MIN_PAGE_TEXT, len(text.strip()) + 1):
+            # (forced OCR that found next to nothing where there is a layer: the layer)
             lang = ocr.ISO_LANG.get(read[n].lang, "")
             blocks.extend(Block("p", p, lang) for p in paragraphs(read[n].text))
         else:
