@@ -291,7 +291,14 @@ class Renderer:
 
     def _pb(self, el):
         n = el.get("n")
-        return Markup('<span class="pb" role="note">[p. {}]</span>').format(n) if n else Markup("")
+        if not n:
+            return Markup("")
+        facs = (el.get("facs") or "").lstrip("#")
+        if not facs:
+            return Markup('<span class="pb" role="note">[p. {}]</span>').format(n)
+        # a page with its image: the reader's viewer turns to it (facsimile.js)
+        return Markup('<a class="pb pb-facs" id="pb-{0}" href="#pb-{0}" data-page="{1}" '
+                      'title="Show the image of page {1}">[p. {1}]</a>').format(facs, n)
 
     def _gap(self, el):
         return Markup('<span class="gap" title="text omitted">[…]</span>')
