@@ -1,0 +1,54 @@
+"""What the web import and the reader say of archival files: the form marks what is required,
+the job page counts files with reasons a web user can act on, past jobs are listed, and a TEI
+file that is not valid shows the schema's messages to librarians only."""
+
+from __future__ import annotations
+
+import urllib.request
+
+import pytest
+
+from .conftest import ROOT
+from .test_web_import import librarian_server, log_in, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+SEWARD = ROOT / "tests" / "fixtures" / "import" / "tei" / "seward-letter.xml"
+
+
+def test_invalid_tei_without_rights_is_imported_and_explained(page, librarian_server):  # noqa: F811
+    base, _ = librarian_server
+    log_in(page, base)
+    page.wait_for_url("**/import")
+    required = page.inner_text("label[for=files]")
+    assert "*" in required and page.get_attribute("#files", "aria-required") == "true"
+    assert "required" not in page.inner_text("label[for=rights]").lower().replace(
+        "optional", "")
+    page.set_input_files("#files", [
+        {"name": "seward-letter.xml", "mimeType": "text/xml", "buffer": SEWARD.read_bytes()},
+        {"name": "notes.docx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04"},
+    ])
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector(".job-state[data-state=done]", timeout=60_000)
+    summary = " ".join(page.inner_text(".summary").split())
+    assert summary == "1 file imported, 1 skipped, 0 failed."
+    imported = page.inner_text(".report-imported")
+    assert "Imported with a warning" in imported and "Did not expect element date" in imported
+    assert "Copyright Not Evaluated" in imported
+    skipped = page.inner_text(".report-skipped")
+    assert "notes.docx: not a kind of file the library can import" in skipped
+    assert ".unknown" not in skipped
+    job_url = page.url
+    # the past jobs, newest first, on the form
+    page.goto(f"{base}/import")
+    first = page.locator("table.jobs tbody tr >> nth=0")
+    assert first.locator("td >> nth=1").inner_text() == "anna"
+    assert [first.locator(f"td >> nth={i}").inner_text() for i in (3, 4, 5)] == ["1", "1", "0"]
+    assert first.locator("a").get_attribute("href") in job_url
+    # the document: rights stated as not evaluated; schema messages for the librarian only
+    page.goto(job_url)
+    page.click(".report-imported a >> nth=0")
+    assert "Copyright Not Evaluated" in page.inner_text(".licence")
+    assert page.get_attribute(".licence a", "href") == "http://rightsstatements.org/vocab/CNE/1.0/"
+    assert "Did not expect element date there" in page.inner_text(".validation")
+    with urllib.request.urlopen(page.url, timeout=30) as r:  # a reader, not logged in
+        assert b"Did not expect element date" not in r.read()
