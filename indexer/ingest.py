@@ -40,6 +40,7 @@ from .formats.compose import compose, enrich_tei, normalise_date
 from .formats.tei import slug
 from .header import CNE_LABEL
 from .index import ensure_index, update_index
+from .language import annotate
 from .manifest import Manifest
 from .pages import add_facsimile, keep
 from .paths import Paths
@@ -100,7 +101,11 @@ def extract(path: Path, options: ImportOptions, scratch: str = "", ocr_jobs: int
     digest = hashlib.sha256(data).hexdigest()
     read_options = ReadOptions(options.pdf_password, options.validate_tei, options.strict,
                                options.ocr, options.ocr_lang, ocr_jobs, scratch, on_page)
-    return digest, reader(path, data, read_options)
+    records = reader(path, data, read_options)
+    for record in records:
+        if record.tei is None:  # TEI keeps the langUsage it states
+            annotate(record)
+    return digest, records
 
 
 def _extract_in_worker(path: str, options: ImportOptions, scratch: str = "",

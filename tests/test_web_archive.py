@@ -52,3 +52,42 @@ def test_invalid_tei_without_rights_is_imported_and_explained(page, librarian_se
     assert "Did not expect element date there" in page.inner_text(".validation")
     with urllib.request.urlopen(page.url, timeout=30) as r:  # a reader, not logged in
         assert b"Did not expect element date" not in r.read()
+
+
+def test_a_librarian_edits_a_record_and_a_new_version_is_kept(page, librarian_server):  # noqa: F811
+    base, root = librarian_server
+    log_in(page, base)
+    page.wait_for_url("**/import")
+    page.set_input_files("#files", [{"name": "memo-1953.txt", "mimeType": "text/plain",
+                                     "buffer": b"A memo on the grain harvest of the Ukraine."}])
+    page.fill("#rights", "Public domain")
+    page.click("form.form button[type=submit]")
+    page.wait_for_selector(".job-state[data-state=done]", timeout=60_000)
+    page.click(".report-imported a >> nth=0")
+    doc_url = page.url
+    doc_id = doc_url.rsplit("/", 1)[-1]
+    before = (root / "sources" / f"{doc_id}.xml").read_bytes()
+    page.click(".edit-link a")
+    page.fill("#title", "Memorandum on the harvest")
+    page.fill("#date", "1953-13-01")  # no such month: refused, nothing changed
+    page.click("form.record-edit button[type=submit]")
+    assert "date: '1953-13-01' is not a date" in page.inner_text(".error")
+    assert (root / "sources" / f"{doc_id}.xml").read_bytes() == before
+    page.fill("#date", "1953-07-10")
+    page.fill("#authors", "Anastas Mikoyan")
+    page.fill("#collection", "Kremlin memos")
+    page.click("form.record-edit button[type=submit]")
+    page.wait_for_url(f"{doc_url}?edited=*")
+    assert page.inner_text("h1") == "Memorandum on the harvest"
+    assert "Saved a new version" in page.inner_text(".saved")
+    after = (root / "sources" / f"{doc_id}.xml").read_text(encoding="utf-8")
+    assert 'who="#anna"' in after and "Record edited by anna: title, authors, date, " \
+        "collection." in after
+    kept = list((root / "sources" / "versions" / doc_id).glob("*.xml"))
+    assert [k.read_bytes() for k in kept] == [before]
+    # the index followed: the new title and collection are searchable at once
+    found = page.request.get(f"{base}/api/search?q=collection:%22Kremlin%20memos%22").json()
+    assert [g["title"] for g in found["groups"]] == ["Memorandum on the harvest"]
+    assert found["groups"][0]["date"] == "1953-07-10"
+    # documents made from the seeds are not edited here (library build would undo it)
+    assert page.request.get(f"{base}/doc/thom-2022-lessons/edit").status == 404

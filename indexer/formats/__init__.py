@@ -48,6 +48,8 @@ class Extracted(Metadata):
     # the header and reported, never a refusal unless --strict
     warnings: list[str] = field(default_factory=list)
     pages: list = field(default_factory=list)  # facsimile pages (indexer.pages.PageImage)
+    # what the file says of itself, kept as said (HTML's Dublin Core, Open Graph, citation_*)
+    source_meta: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

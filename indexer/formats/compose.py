@@ -76,7 +76,12 @@ def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str
         if block.lang and block.lang != language:
             p.set(XML_LANG, block.lang)
         div.append(p)
-    return tei_document(rec, E.body(div))
+    root = tei_document(rec, E.body(div))
+    if ex.source_meta:  # kept as the file said it, beside the header's own reading of it
+        notes = root.find("tei:teiHeader/tei:fileDesc/tei:notesStmt", NS)
+        notes.append(E.note(E.list(*(E.item(xml_text(v), n=xml_text(k))
+                                     for k, v in ex.source_meta)), type="source-metadata"))
+    return root
 
 
 def _child(parent: etree._Element, name: str, before: tuple[str, ...] = ()) -> etree._Element:

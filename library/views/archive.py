@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import g, url_for
+from flask import g, request, url_for
 
 from indexer.archival import validation_messages
+from indexer.edit import editable
 from indexer.teidoc import Document
 
 from .. import facsimiles
@@ -26,6 +27,8 @@ class Archival:
     original_url: str = ""
     manifest_url: str = ""
     librarian: bool = False
+    edit_url: str = ""  # for librarians, on imported documents
+    edited: str = ""  # the fields just saved
 
 
 # OpenSeadragon 6.1.1 adds one <style> of its own (a focus outline for touch screens): the page
@@ -48,4 +51,7 @@ def context(doc: Document) -> Archival:
         original_url=url_for("library.original", doc_id=doc.doc_id) if original else "",
         manifest_url=url_for("library.iiif_manifest", doc_id=doc.doc_id) if found else "",
         librarian=librarian,
+        edit_url=url_for("library.edit_record", doc_id=doc.doc_id)
+        if librarian and editable(lib().store.raw(doc.doc_id) or b"") else "",
+        edited=request.args.get("edited", "")[:200] if librarian else "",
     )
