@@ -86,6 +86,11 @@ def bibl_element(bibl: dict, xml_id: str) -> etree._Element:
             el.append(E.biblScope(str(bibl[key]), unit=unit))
     if bibl.get("idno"):
         el.append(E.idno(str(bibl["idno"]), type="archival"))
+    if bibl.get("source"):  # the authoritative source: an archive's document, a publisher's page
+        source = E.idno(str(bibl["source"]), type="source")
+        if bibl.get("source_url"):
+            source.set("corresp", str(bibl["source_url"]))
+        el.append(source)
     if bibl.get("url"):
         el.append(E.ref(bibl["url"], target=bibl["url"]))
     if bibl.get("note"):

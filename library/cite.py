@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 
 from indexer.teidoc import Document
 
+from . import links
+
 # document type → (CSL type, RIS type, BibTeX entry type, COinS genre)
 TYPES = {
     "essay": ("article-magazine", "MGZN", "article", "article"),
@@ -86,6 +88,9 @@ def item(doc: Document, base_url: str, passage: str | None = None) -> Item:
     # (rightsstatements.org "Copyright Not Evaluated" for files that stated none)
     licence = doc.licence + (f" ({doc.licence_url})" if doc.licence_url else "")
     note = f"Licence: {licence}" + (f" Passage {passage}." if passage else "")
+    source = links.as_text(links.authoritative(doc))
+    if source:
+        note += f" Authoritative source: {source}."
     return Item(doc.doc_id + (f"-{passage.rsplit('-', 1)[-1]}" if passage else ""), doc.type,
                 doc.title, [split_name(a) for a in doc.authors], _date_parts(doc.date),
                 publisher, url, doc.language, note, passage or "")
@@ -96,9 +101,12 @@ def csl_json(it: Item) -> str:
             "author": [{"family": n.family, "given": n.given} if n.given else
                        {"literal": n.family} for n in it.authors],
             "URL": it.url, "language": it.language, "note": it.note}
-    rights = it.note.split("Licence: ", 1)[-1].split(" Passage ", 1)[0]
+    rights = it.note.split("Licence: ", 1)[-1].split(" Passage ", 1)[0].split(
+        " Authoritative source: ", 1)[0]
     if rights:
         data["license"] = rights  # CSL 1.0.2
+    if " Authoritative source: " in it.note:
+        data["source"] = it.note.split(" Authoritative source: ", 1)[1].rstrip(".")
     if it.date:
         data["issued"] = {"date-parts": [it.date]}
     if it.publisher:

@@ -144,6 +144,12 @@ class Renderer:
                 parts.append(Markup('<cite class="{}">{}</cite>').format(kind, text))
             elif name == "ref" and target_href(child.get("target", ""), self.doc.doc_id):
                 parts.append(Markup('<a href="{0}">{0}</a>').format(child.get("target")))
+            elif name == "idno" and child.get("type") == "source":
+                url = child.get("corresp", "")
+                label = (Markup('<a class="source-link" href="{}">{}</a>').format(url, text)
+                         if urlparse(url).scheme in ("http", "https") else text)
+                parts.append(Markup('<span class="authoritative-source">Authoritative source: '
+                                    '{}</span>').format(label))
             elif name == "biblScope":
                 parts.append(Markup('<span class="scope">{} {}</span>').format(
                     child.get("unit", ""), text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request
 
-from .. import cite, pictures
+from .. import cite, links, pictures
 from ..facets import FACETS
 from ..render import Highlight, render_document
 from ..searcher import QueryError, SearchRequest
@@ -88,6 +88,7 @@ def document(doc_id: str):
         target = lib().store.get(note.href.split("/doc/", 1)[-1].split("#")[0]) \
             if note.href and note.href.startswith("/doc/") else None
         note.excerpt_only = bool(target and target.holding != "full")
+        note.source = links.authoritative(target)  # where the cited work itself may be read
     citing = lib().searcher.citations_to(doc_id)
     status = 400 if error else 200
     it = cite.item(doc, base_url())
