@@ -54,6 +54,17 @@ def samples() -> list[tuple[str, str]]:
 
 def detectors():
     found = {}
+    from indexer.formats import Block, Extracted
+    from indexer.language import annotate
+
+    def policy(text: str) -> str:
+        """What the import does to a passage of an English document."""
+        context = ("The report on the conversation with the ambassador was filed in the "
+                   "archive of the ministry, with the other papers of that year.")
+        record = Extracted(language="en", blocks=[Block("p", context), Block("p", text)])
+        annotate(record)
+        return record.blocks[1].lang or "en"
+    found["the library's rule, passage in an English document"] = policy
     try:
         from lingua import IsoCode639_1, LanguageDetectorBuilder
 

@@ -8,6 +8,9 @@ import urllib.request
 
 import pytest
 
+from indexer.ingest import Importer, ImportOptions
+from indexer.paths import Paths
+
 from .conftest import ROOT
 from .test_web_import import librarian_server, log_in, page  # noqa: F401  (fixtures)
 
@@ -15,16 +18,16 @@ pytestmark = pytest.mark.browser
 SEWARD = ROOT / "tests" / "fixtures" / "import" / "tei" / "seward-letter.xml"
 
 
-def test_invalid_tei_without_rights_is_imported_and_explained(page, librarian_server):  # noqa: F811
-    base, _ = librarian_server
+def test_the_job_page_counts_files_and_says_why_in_web_words(page, librarian_server):  # noqa: F811
+    base, root = librarian_server
     log_in(page, base)
     page.wait_for_url("**/import")
     required = page.inner_text("label[for=files]")
     assert "*" in required and page.get_attribute("#files", "aria-required") == "true"
-    assert "required" not in page.inner_text("label[for=rights]").lower().replace(
-        "optional", "")
+    assert "optional" in page.inner_text("label[for=rights]").lower()
     page.set_input_files("#files", [
-        {"name": "seward-letter.xml", "mimeType": "text/xml", "buffer": SEWARD.read_bytes()},
+        {"name": "unlicensed.txt", "mimeType": "text/plain",
+         "buffer": b"A note on the July plenum that nobody licensed."},
         {"name": "notes.docx", "mimeType": "application/octet-stream", "buffer": b"PK\x03\x04"},
     ])
     page.click("form.form button[type=submit]")
@@ -32,11 +35,10 @@ def test_invalid_tei_without_rights_is_imported_and_explained(page, librarian_se
     summary = " ".join(page.inner_text(".summary").split())
     assert summary == "1 file imported, 1 skipped, 0 failed."
     imported = page.inner_text(".report-imported")
-    assert "Imported with a warning" in imported and "Did not expect element date" in imported
-    assert "Copyright Not Evaluated" in imported
+    assert "Imported with a warning" in imported and "Copyright Not Evaluated" in imported
     skipped = page.inner_text(".report-skipped")
     assert "notes.docx: not a kind of file the library can import" in skipped
-    assert ".unknown" not in skipped
+    assert ".unknown" not in skipped and "--" not in skipped
     job_url = page.url
     # the past jobs, newest first, on the form
     page.goto(f"{base}/import")
@@ -44,28 +46,38 @@ def test_invalid_tei_without_rights_is_imported_and_explained(page, librarian_se
     assert first.locator("td >> nth=1").inner_text() == "anna"
     assert [first.locator(f"td >> nth={i}").inner_text() for i in (3, 4, 5)] == ["1", "1", "0"]
     assert first.locator("a").get_attribute("href") in job_url
-    # the document: rights stated as not evaluated; schema messages for the librarian only
+    # the document states its rights as not evaluated, with the statement's URI
     page.goto(job_url)
     page.click(".report-imported a >> nth=0")
     assert "Copyright Not Evaluated" in page.inner_text(".licence")
     assert page.get_attribute(".licence a", "href") == "http://rightsstatements.org/vocab/CNE/1.0/"
+
+
+def test_schema_messages_are_shown_to_librarians_only(page, librarian_server):  # noqa: F811
+    base, root = librarian_server
+    paths = Paths(seeds=ROOT / "seeds", sources=root / "sources", home=root / "var")
+    (done,) = Importer(paths, ImportOptions()).run([SEWARD]).imported
+    assert "Did not expect element date there" in done.warning
+    url = f"{base}/doc/{done.doc_id}"
+    log_in(page, base)
+    page.wait_for_url("**/import")
+    page.goto(url)
     assert "Did not expect element date there" in page.inner_text(".validation")
-    with urllib.request.urlopen(page.url, timeout=30) as r:  # a reader, not logged in
+    with urllib.request.urlopen(url, timeout=30) as r:  # a reader, not logged in
         assert b"Did not expect element date" not in r.read()
 
 
 def test_a_librarian_edits_a_record_and_a_new_version_is_kept(page, librarian_server):  # noqa: F811
     base, root = librarian_server
+    memo = root / "memo-1953.txt"  # imported as the command would (the web's way is above)
+    memo.write_text("A memo on the grain harvest of the Ukraine.")
+    paths = Paths(seeds=ROOT / "seeds", sources=root / "sources", home=root / "var")
+    (done,) = Importer(paths, ImportOptions(rights="Public domain")).run([memo]).imported
+    doc_id = done.doc_id
     log_in(page, base)
     page.wait_for_url("**/import")
-    page.set_input_files("#files", [{"name": "memo-1953.txt", "mimeType": "text/plain",
-                                     "buffer": b"A memo on the grain harvest of the Ukraine."}])
-    page.fill("#rights", "Public domain")
-    page.click("form.form button[type=submit]")
-    page.wait_for_selector(".job-state[data-state=done]", timeout=60_000)
-    page.click(".report-imported a >> nth=0")
-    doc_url = page.url
-    doc_id = doc_url.rsplit("/", 1)[-1]
+    doc_url = f"{base}/doc/{doc_id}"
+    page.goto(doc_url)
     before = (root / "sources" / f"{doc_id}.xml").read_bytes()
     page.click(".edit-link a")
     page.fill("#title", "Memorandum on the harvest")
