@@ -17,6 +17,7 @@ nothing); ids are allocated, TEI written and the index committed under it.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -42,10 +43,10 @@ from .header import CNE_LABEL
 from .index import ensure_index, update_index
 from .language import annotate
 from .manifest import Manifest
-from .pages import add_facsimile, keep
+from .pages import add_facsimile, clean_scratch, keep
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
-from .report import Outcome, Report, report_text, to_json  # noqa: F401  (their old home)
+from .report import Outcome, Report, report_text, to_json, warning_text  # noqa: F401
 from .store import clean_temporaries, doc_path, write_document
 from .storestate import StoreState, collect, fixity, import_key, originals_in_store  # noqa: F401
 from .tei import NS, XML_ID, serialize
@@ -150,8 +151,10 @@ class Importer:
                                       f"file, not {len(files)}") for f in files)
             return self.report
         self.paths.home.mkdir(parents=True, exist_ok=True)
+        clean_scratch(self.paths.home)
         # page images wait here until their document has an id (then they move into the store)
-        with tempfile.TemporaryDirectory(prefix="import-", dir=self.paths.home) as scratch:
+        with tempfile.TemporaryDirectory(prefix=f"import-{os.getpid()}-",
+                                         dir=self.paths.home) as scratch:
             self.scratch = scratch
             return self._run(files)
 
@@ -327,7 +330,8 @@ class Importer:
         self.state.taken.add(doc_id)
         self.state.keys[key] = doc_id
         self.batch_ids.add(doc_id)
-        return Prepared(doc_id, data, path, digest, note, _warning_text(warnings), ex.pages)
+        return Prepared(doc_id, data, path, digest, note,
+                        warning_text(warnings, NO_RIGHTS_WARNING), ex.pages)
 
     def _no_rights(self, path: Path) -> None:
         if self.options.require_rights:
@@ -384,15 +388,3 @@ class Importer:
         if self.pending and not self.options.check_only:
             update_index(self.paths.sources, self.paths.index, self.pending)
             self.pending = []
-
-
-def _warning_text(warnings: list[str]) -> str:
-    if not warnings:
-        return ""
-    schema = [w for w in warnings if w != NO_RIGHTS_WARNING]
-    parts = [w for w in warnings if w == NO_RIGHTS_WARNING]
-    if schema:
-        parts.insert(0, f"not valid TEI P5 (tei_all 4.3.0), imported as given; "
-                        f"{len(schema)} schema message(s), kept in the header: "
-                        + "; ".join(schema[:3]) + ("; …" if len(schema) > 3 else ""))
-    return "; ".join(parts)

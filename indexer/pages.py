@@ -166,3 +166,22 @@ def ocr_note(page: ocr.PageText) -> etree._Element:
     return E.note(f"Machine-read text (Tesseract {ocr.version()}, {page.lang}), mean word "
                   f"confidence {percent}%.", type="ocr", resp="#tesseract",
                   cert=f"{page.confidence / 100:.2f}", n=page.lang)
+
+
+def clean_scratch(home: Path) -> None:
+    """Remove the page-image folders of imports whose process is gone (killed mid-batch): a
+    live import's folder is never touched, whatever the lock says."""
+    for folder in home.glob("import-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

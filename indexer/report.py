@@ -70,3 +70,16 @@ def report_text(report: Report) -> str:
 
 def to_json(report: Report) -> str:
     return json.dumps(report.as_json(), ensure_ascii=False, indent=2)
+
+
+def warning_text(warnings: list[str], no_rights: str) -> str:
+    """The report's one line of warnings for a file: schema messages first, then the rest."""
+    if not warnings:
+        return ""
+    schema = [w for w in warnings if w != no_rights]
+    parts = [w for w in warnings if w == no_rights]
+    if schema:
+        parts.insert(0, f"not valid TEI P5 (tei_all 4.3.0), imported as given; "
+                        f"{len(schema)} schema message(s), kept in the header: "
+                        + "; ".join(schema[:3]) + ("; …" if len(schema) > 3 else ""))
+    return "; ".join(parts)

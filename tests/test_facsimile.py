@@ -120,3 +120,20 @@ def test_the_viewer_shows_the_page_and_turns_with_the_transcription(scans, brows
         assert not [e for e in errors if "Content Security Policy" in e], errors
     finally:
         context.close()
+
+
+def test_page_images_left_by_a_killed_import_are_cleared_and_a_live_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from indexer.pages import clean_scratch
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    dead, live = tmp_path / f"import-{gone}-x1", tmp_path / f"import-{os.getpid()}-x2"
+    for folder in (dead, live):
+        folder.mkdir()
+        (folder / "p1.jpg").write_bytes(b"\xff\xd8")
+    clean_scratch(tmp_path)
+    assert not dead.exists() and (live / "p1.jpg").exists()
