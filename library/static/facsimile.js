@@ -13,6 +13,7 @@
       return document.getElementById("pb-" + li.getAttribute("data-pb"));
     });
     var label = box.querySelector(".fx-n");
+    var conf = box.querySelector(".fx-conf");
     var viewer = OpenSeadragon({
       element: document.getElementById("facsimile-viewer"),
       tileSources: items.map(function (li) { return li.getAttribute("data-info"); }),
@@ -32,6 +33,8 @@
       current = i;  // first: goToPage raises "page" at once, and that must not come back here
       if (i !== before) { viewer.goToPage(i); }
       label.textContent = numbers[i];
+      var c = items[i].getAttribute("data-confidence");
+      conf.textContent = c ? " · machine-read text, confidence " + c + "%" : "";
       box.setAttribute("data-current", numbers[i]);
       breaks.forEach(function (b, j) { if (b) { b.classList.toggle("pb-current", j === i); } });
       if (scrollText && breaks[i]) { breaks[i].scrollIntoView({block: "start"}); }
