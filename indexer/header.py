@@ -18,7 +18,10 @@ AVAILABILITY = {
     "copyright": "restricted",
     "uncertain": "unknown",
     "other": "unknown",
+    "not-evaluated": "unknown",  # rightsstatements.org CNE: no statement came with the file
 }
+CNE_LABEL = "Copyright Not Evaluated"
+CNE_URI = "http://rightsstatements.org/vocab/CNE/1.0/"
 LANGUAGES = {"en": "English", "ru": "Russian", "fr": "French", "de": "German", "cs": "Czech",
              "hu": "Hungarian", "zh": "Chinese", "ar": "Arabic"}
 
@@ -26,6 +29,8 @@ LANGUAGES = {"en": "English", "ru": "Russian", "fr": "French", "de": "German", "
 def rights_code(text: str) -> str:
     """The store's rights category for a free-text rights statement."""
     t = text.lower()
+    if "not evaluated" in t or "rightsstatements.org/vocab/cne" in t:
+        return "not-evaluated"
     if "public domain" in t or "cc0" in t or t.strip() in ("pd", "public-domain"):
         return "public-domain"
     if re.search(r"cc[ -]?by(?:[ -]?4\.0)?$", t.strip()) or "cc-by-4.0" in t:
@@ -35,7 +40,6 @@ def rights_code(text: str) -> str:
     if "copyright" in t or "©" in t or "all rights reserved" in t:
         return "copyright"
     return "other"
-
 
 
 @dataclass
@@ -82,6 +86,11 @@ def bibl_element(bibl: dict, xml_id: str) -> etree._Element:
             el.append(E.biblScope(str(bibl[key]), unit=unit))
     if bibl.get("idno"):
         el.append(E.idno(str(bibl["idno"]), type="archival"))
+    if bibl.get("source"):  # the authoritative source: an archive's document, a publisher's page
+        source = E.idno(str(bibl["source"]), type="source")
+        if bibl.get("source_url"):
+            source.set("corresp", str(bibl["source_url"]))
+        el.append(source)
     if bibl.get("url"):
         el.append(E.ref(bibl["url"], target=bibl["url"]))
     if bibl.get("note"):

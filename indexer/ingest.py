@@ -17,9 +17,9 @@ nothing); ids are allocated, TEI written and the index committed under it.
 from __future__ import annotations
 
 import hashlib
-import json
-import re
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -27,24 +27,41 @@ from pathlib import Path
 
 from lxml import etree
 
-from .formats import KNOWN_SUFFIXES, Extracted, Metadata, ReadOptions, RefusedInput, reader_for
+from .archival import NO_RIGHTS_WARNING, add_not_evaluated, add_validation_note, has_rights
+from .formats import (
+    IMAGE_SUFFIXES,
+    KNOWN_SUFFIXES,
+    Extracted,
+    Metadata,
+    ReadOptions,
+    RefusedInput,
+    reader_for,
+)
 from .formats.compose import compose, enrich_tei, normalise_date
 from .formats.tei import slug
+from .header import CNE_LABEL
 from .index import ensure_index, update_index
+from .language import annotate
 from .manifest import Manifest
+from .pages import add_facsimile, clean_scratch, keep
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
-from .store import clean_temporaries, doc_path, document_paths, write_document
+from .report import Outcome, Report, report_text, to_json, warning_text  # noqa: F401
+from .store import clean_temporaries, doc_path, write_document
+from .storestate import (  # noqa: F401
+    StoreState,
+    collect,
+    fixity,
+    import_key,
+    originals_in_store,
+    record_digest,
+)
 from .tei import NS, XML_ID, serialize
 from .writelock import write_lock
 from .xmlsafe import XMLInputError
 
 MAX_BYTES = 512 * 1024 * 1024
 INDEX_EVERY = 50  # documents written before the index is brought up to date
-_SHA_IN_HEADER = re.compile(rb'<idno[^>]*type="sha256"[^>]*>([0-9a-f]{64})</idno>')
-_KEY_IN_HEADER = re.compile(rb'<idno[^>]*type="import-key"[^>]*>([0-9a-f]{32})</idno>')
-_RECORD_IN_HEADER = re.compile(rb'<idno[^>]*type="record"[^>]*>([0-9a-f]{32})</idno>')
-_XML_ID = re.compile(rb"""xml:id=["']([^"']+)["']""")
 
 
 @dataclass
@@ -53,49 +70,13 @@ class ImportOptions:
     rights: str = ""  # a rights statement for files the manifest says nothing of
     pdf_password: str | None = None
     validate_tei: bool = True
+    strict: bool = False  # refuse TEI that is not valid against tei_all (else a warning)
+    require_rights: bool = False  # refuse files that state no rights (else CNE)
+    ocr: str = "auto"  # auto | force | off
+    ocr_lang: str = ""  # Tesseract languages for every page; '' = the manifest's, else detected
     jobs: int = 1
     check_only: bool = False
     replace: str = ""  # --replace DOC_ID: the one file of the batch is a new version of it
-
-
-@dataclass
-class Outcome:
-    path: str
-    doc_id: str = ""
-    reason: str = ""
-    error: str = ""
-    note: str = ""  # what became of its id: renumbered, a new version of …
-
-
-@dataclass
-class Report:
-    imported: list[Outcome] = field(default_factory=list)
-    skipped: list[Outcome] = field(default_factory=list)
-    failed: list[Outcome] = field(default_factory=list)
-    checked: int = 0
-
-    def as_json(self) -> dict:
-        return {
-            "imported": [{"path": o.path, "doc_id": o.doc_id, "note": o.note}
-                         for o in self.imported],
-            "skipped": [{"path": o.path, "doc_id": o.doc_id, "reason": o.reason}
-                        for o in self.skipped],
-            "failed": [{"path": o.path, "error": o.error} for o in self.failed],
-        }
-
-    @classmethod
-    def from_json(cls, data: dict) -> Report:
-        return cls(
-            imported=[Outcome(o["path"], o["doc_id"], note=o.get("note", ""))
-                      for o in data.get("imported", [])],
-            skipped=[Outcome(o["path"], o.get("doc_id", ""), o.get("reason", ""))
-                     for o in data.get("skipped", [])],
-            failed=[Outcome(o["path"], error=o.get("error", "")) for o in data.get("failed", [])],
-        )
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
 
 
 @dataclass
@@ -107,77 +88,12 @@ class Prepared:
     source_path: Path
     sha256: str  # of the original file
     note: str = ""
+    warning: str = ""
+    pages: list = field(default_factory=list)  # facsimile page images to move into the store
 
 
-def collect(paths: list[Path], exclude: set[Path] = frozenset()
-            ) -> tuple[list[Path], list[Outcome], list[Outcome]]:
-    """Files named, and importable files inside folders named (recursively, hidden ones left
-    out): (files, problems, files of a folder passed over for their format)."""
-    files, problems, passed = [], [], []
-    for path in paths:
-        if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and not any(
-                part.startswith(".") for part in p.relative_to(path).parts))
-            for p in found:
-                if p.resolve() in exclude:
-                    continue
-                if p.suffix.lower() in KNOWN_SUFFIXES:
-                    files.append(p)
-                else:
-                    passed.append(Outcome(str(p), reason="not an importable format "
-                                          f"({p.suffix or 'no extension'})"))
-        elif path.is_file():
-            files.append(path)
-        else:
-            problems.append(Outcome(str(path), error="no such file or folder"))
-    return files, problems, passed
-
-
-def originals_in_store(sources: Path) -> dict[str, str]:
-    """sha256 of every original already imported → the document made from it."""
-    return StoreState.scan(sources).known
-
-
-@dataclass
-class StoreState:
-    """What id allocation needs to know of the store, read once per batch under the lock."""
-
-    known: dict[str, str] = field(default_factory=dict)  # original's sha256 → doc id
-    keys: dict[str, str] = field(default_factory=dict)  # import key → doc id
-    owners: dict[str, str] = field(default_factory=dict)  # every xml:id → its document
-    taken: set[str] = field(default_factory=set)  # document ids
-    records: set[str] = field(default_factory=set)  # record digests of multi-record files
-
-    @classmethod
-    def scan(cls, sources: Path) -> StoreState:
-        state = cls()
-        for path in document_paths(sources):
-            data = path.read_bytes()
-            head = data[:200_000]
-            state.taken.add(path.stem)
-            for digest in _SHA_IN_HEADER.findall(head):
-                state.known.setdefault(digest.decode(), path.stem)
-            for key in _KEY_IN_HEADER.findall(head):
-                state.keys.setdefault(key.decode(), path.stem)
-            state.records.update(r.decode() for r in _RECORD_IN_HEADER.findall(head))
-            for xml_id in _XML_ID.findall(data):
-                state.owners.setdefault(xml_id.decode(), path.stem)
-        return state
-
-
-def record_digest(digest: str, hint: str) -> str:
-    """Names one record of a file of several (a CSV row) by the file's content and the row."""
-    return hashlib.sha256(f"{digest}\0{hint}".encode()).hexdigest()[:32]
-
-
-def import_key(path: Path, collection: str, hint: str) -> str:
-    """Names a file by where it was imported from and into which collection (a digest: the
-    librarian's folders are not published in the TEI header)."""
-    text = f"{path.resolve()}\0{collection}\0{hint}"
-    return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
-
-
-def extract(path: Path, options: ImportOptions) -> tuple[str, list[Extracted]]:
+def extract(path: Path, options: ImportOptions, scratch: str = "", ocr_jobs: int = 1,
+            on_page: Callable[[str], None] | None = None) -> tuple[str, list[Extracted]]:
     """(sha256, records) of one file; raises RefusedInput with the reason."""
     reader = reader_for(path)
     if reader is None:
@@ -191,15 +107,21 @@ def extract(path: Path, options: ImportOptions) -> tuple[str, list[Extracted]]:
     except OSError as exc:
         raise RefusedInput(f"{path.name}: cannot read: {exc.strerror}") from None
     digest = hashlib.sha256(data).hexdigest()
-    read_options = ReadOptions(options.pdf_password, options.validate_tei)
-    return digest, reader(path, data, read_options)
+    read_options = ReadOptions(options.pdf_password, options.validate_tei, options.strict,
+                               options.ocr, options.ocr_lang, ocr_jobs, scratch, on_page)
+    records = reader(path, data, read_options)
+    for record in records:
+        if record.tei is None:  # TEI keeps the langUsage it states
+            annotate(record)
+    return digest, records
 
 
-def _extract_in_worker(path: str, options: ImportOptions):
+def _extract_in_worker(path: str, options: ImportOptions, scratch: str = "",
+                       ocr_jobs: int = 1, on_page: Callable[[str], None] | None = None):
     """Extraction that never raises: any fault of one file (pypdf, lxml, decoding, a
     decompression bomb) is that file's failure, not the batch's."""
     try:
-        return extract(Path(path), options)
+        return extract(Path(path), options, scratch, ocr_jobs, on_page)
     except RefusedInput as exc:
         return exc
     except Exception as exc:  # noqa: BLE001
@@ -222,6 +144,7 @@ class Importer:
         self.batch_ids: set[str] = set()
         self.register = Register.load(paths.sources / f"{REGISTER_ID}.xml")
         self.pending: list[Path] = []
+        self.scratch = ""
 
     # -- the batch ----------------------------------------------------------------------------
     def run(self, inputs: list[Path]) -> Report:
@@ -234,6 +157,15 @@ class Importer:
                 Outcome(str(f), error=f"--replace {self.options.replace} takes exactly one "
                                       f"file, not {len(files)}") for f in files)
             return self.report
+        self.paths.home.mkdir(parents=True, exist_ok=True)
+        clean_scratch(self.paths.home)
+        # page images wait here until their document has an id (then they move into the store)
+        with tempfile.TemporaryDirectory(prefix=f"import-{os.getpid()}-",
+                                         dir=self.paths.home) as scratch:
+            self.scratch = scratch
+            return self._run(files)
+
+    def _run(self, files: list[Path]) -> Report:
         extracted = self._extract_all(files)
         if self.options.check_only:
             self.state = StoreState.scan(self.paths.sources)
@@ -271,21 +203,33 @@ class Importer:
         """Extraction, in worker processes for all but TEI when --jobs asks for them (a TEI
         tree cannot cross a process boundary)."""
         results: dict[Path, object] = {}
-        parallel = [f for f in files if f.suffix.lower() in (".pdf", ".html", ".htm", ".txt")]
+        parallel = [f for f in files if f.suffix.lower() in (".pdf", ".html", ".htm", ".txt",
+                                                             *IMAGE_SUFFIXES)]
         if self.options.jobs > 1 and len(parallel) > 1:
+            # files in parallel, each file's pages one at a time (jobs processes in all)
             with ProcessPoolExecutor(self.options.jobs) as pool:
-                futures = {f: pool.submit(_extract_in_worker, str(f), self.options)
-                           for f in parallel}
+                futures = {f: pool.submit(_extract_in_worker, str(f), self._options_for(f),
+                                          self.scratch) for f in parallel}
                 for f, fut in futures.items():
                     try:
                         results[f] = fut.result()
                     except Exception as exc:  # noqa: BLE001  (a worker killed, say by memory)
                         results[f] = RefusedInput(f"{f.name}: could not be read "
                                                   f"({type(exc).__name__}: {exc})")
-        for f in files:
-            if f not in results:
-                results[f] = _extract_in_worker(str(f), self.options)
+        for n, f in enumerate(files, start=1):
+            if f not in results:  # one file at a time, its pages in parallel
+                def on_page(message: str, n=n, f=f) -> None:
+                    self.progress(n - 1, len(files), f"{f.name}: {message}")
+                results[f] = _extract_in_worker(str(f), self._options_for(f), self.scratch,
+                                                self.options.jobs, on_page)
         return results
+
+    def _options_for(self, path: Path) -> ImportOptions:
+        """The batch's options, with the manifest's language for the file's OCR."""
+        entry = self.manifest.lookup(path) if self.manifest else None
+        if entry and entry.meta.language and not self.options.ocr_lang:
+            return replace(self.options, ocr_lang=entry.meta.language)
+        return self.options
 
     # -- one file -----------------------------------------------------------------------------
     def _one_file(self, path: Path, digest: str, records: list[Extracted]) -> None:
@@ -316,13 +260,14 @@ class Importer:
         prepared = [self._prepare(path, digest, ex, meta, claimed) for ex in records]
         self.batch_hashes[digest] = prepared[0].doc_id
         if self.options.check_only:
-            self.report.imported.extend(Outcome(where, p.doc_id, note=p.note)
-                                        for p in prepared)
+            self.report.imported.extend(Outcome(where, p.doc_id, note=p.note,
+                                                warning=p.warning) for p in prepared)
             return
         self._keep_original(path, digest)
         for p in prepared:
             self._write(p)
-            self.report.imported.append(Outcome(where, p.doc_id, note=p.note))
+            self.report.imported.append(Outcome(where, p.doc_id, note=p.note,
+                                                warning=p.warning))
         if len(self.pending) >= INDEX_EVERY:
             self._flush_index()
 
@@ -360,18 +305,21 @@ class Importer:
         if date and not normalise_date(date):
             raise RefusedInput(f"{path.name}: date {date!r} is not a date (YYYY-MM-DD)")
         original = (path.name, digest)
+        warnings = list(ex.warnings)
         if ex.tei is not None:
             root = ex.tei.getroot()
             enrich_tei(root, doc_id, ex, meta, original, meta.collection)
-            stated = root.find(".//{*}publicationStmt/{*}availability") is not None
-            if not (meta.rights or stated or root.find(".//{*}note[@type='licence']")
-                    is not None):
-                raise RefusedInput(f"{path.name}: no rights statement in the TEI header or the "
-                                   "manifest; add one (manifest column 'rights' or --rights)")
+            if not (meta.rights or has_rights(root)):
+                self._no_rights(path)
+                add_not_evaluated(root)
+                warnings.append(NO_RIGHTS_WARNING)
+            if ex.warnings:
+                add_validation_note(root, ex.warnings)
         else:
             if not (meta.rights or ex.rights):
-                raise RefusedInput(f"{path.name}: no rights statement; add one (manifest "
-                                   "column 'rights' or --rights)")
+                self._no_rights(path)
+                meta = replace(meta, rights=CNE_LABEL)
+                warnings.append(NO_RIGHTS_WARNING)
             # composed TEI is not validated here: the generators are, by the tests, and
             # compiling tei_all would cost every import process seconds
             root = compose(doc_id, ex, meta, original, meta.collection)
@@ -391,12 +339,21 @@ class Importer:
                 record.text = record_digest(digest, ex.id_hint)
         if renamed:
             note = "; ".join(filter(None, [note, f"{renamed} xml:id(s) made unique"]))
+        if ex.pages:
+            add_facsimile(root, doc_id, ex.pages, digest)
         data = (etree.tostring(ex.tei, xml_declaration=True, encoding="UTF-8")
                 if ex.tei is not None else serialize(root))
         self.state.taken.add(doc_id)
         self.state.keys[key] = doc_id
         self.batch_ids.add(doc_id)
-        return Prepared(doc_id, data, path, digest, note)
+        return Prepared(doc_id, data, path, digest, note,
+                        warning_text(warnings, NO_RIGHTS_WARNING), ex.pages)
+
+    def _no_rights(self, path: Path) -> None:
+        if self.options.require_rights:
+            raise RefusedInput(f"{path.name}: no rights statement in the file or the manifest, "
+                               "and --require-rights was given; add one (manifest column "
+                               "'rights' or --rights)")
 
     def _unique_ids(self, root: etree._Element, doc_id: str) -> int:
         """Give every ``xml:id`` that another document of the library uses a ``<doc_id>.``
@@ -432,6 +389,7 @@ class Importer:
 
     def _write(self, p: Prepared) -> None:
         current = doc_path(self.paths.sources, p.doc_id)
+        keep(p.pages, self.paths.sources, p.doc_id, p.sha256)  # before the TEI that shows them
         if current.exists():  # a new version: keep the old one beside the store
             old = current.read_bytes()
             versions = self.paths.sources / "versions" / p.doc_id
@@ -446,37 +404,3 @@ class Importer:
         if self.pending and not self.options.check_only:
             update_index(self.paths.sources, self.paths.index, self.pending)
             self.pending = []
-
-
-def fixity(sources: Path) -> list[str]:
-    """Every original recorded in a header, checked against its kept copy: faults found."""
-    faults = []
-    originals = sources / "originals"
-    for path in document_paths(sources):
-        for digest in _SHA_IN_HEADER.findall(path.read_bytes()[:200_000]):
-            digest = digest.decode()
-            kept = list(originals.glob(f"{digest}*")) if originals.exists() else []
-            if not kept:
-                continue  # seeds are made from files kept in seeds/, not imported originals
-            actual = hashlib.sha256(kept[0].read_bytes()).hexdigest()
-            if actual != digest:
-                faults.append(f"{kept[0]}: sha256 is {actual}, {path.name} records {digest}")
-    return faults
-
-
-def report_text(report: Report) -> str:
-    lines = [f"imported {len(report.imported)}, skipped {len(report.skipped)}, "
-             f"failed {len(report.failed)}"]
-    for o in report.imported:
-        if o.note:
-            lines.append(f"  imported {o.path} as {o.doc_id}: {o.note}")
-    for o in report.skipped:
-        lines.append(f"  skipped {o.path}: {o.reason}" + (f" ({o.doc_id})" if o.doc_id else ""))
-    for o in report.failed:
-        lines.append(f"  FAILED  {o.path}: {o.error}")
-    return "\n".join(lines)
-
-
-def to_json(report: Report) -> str:
-    return json.dumps(report.as_json(), ensure_ascii=False, indent=2)
-

@@ -174,7 +174,8 @@ def read_document(path: Path) -> Document:
             if (availability is not None or licence_note is not None) else ""),
         availability=availability.get("status", "") if availability is not None else "",
         licence=_text(licence) or _text(availability) or _text(licence_note),
-        licence_url=licence.get("target", "") if licence is not None else "",
+        licence_url=(licence.get("target", "") if licence is not None else "")
+        or (licence_note.get("target", "") if licence_note is not None else ""),
         provenance=text_of(provenance, frozenset({"idno"})) if provenance is not None else "",
         holding=holding.get("n", "full") if holding is not None else "full",
         inputs=[(i.get("n", ""), _text(i)) for i in provenance.findall("tei:idno", NS)]

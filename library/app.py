@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
-from flask import Flask
+from flask import Flask, g
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import BaseConverter
 
@@ -64,10 +64,12 @@ def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
 
     @app.after_request
     def security_headers(response):
+        # a page may allow inline styles it names by hash (the vendored viewer's one rule)
+        styles = "".join(f" '{h}'" for h in g.get("style_hashes", ()))
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'",
+            f"default-src 'self'; img-src 'self' data:; style-src 'self'{styles}; "
+            "script-src 'self'; frame-ancestors 'none'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 
+from .importwords import for_web, isotime
 from .searcher import IndexUnavailable
 from .views.routes import ROUTES
 from .views.urls import TEMPLATE_FILTERS, TEMPLATE_GLOBALS, TEMPLATE_TESTS
@@ -19,6 +20,8 @@ for name, fn in TEMPLATE_TESTS.items():
     blueprint.add_app_template_test(fn, name)
 for name, fn in TEMPLATE_FILTERS.items():
     blueprint.add_app_template_filter(fn, name)
+blueprint.add_app_template_filter(for_web, "for_web")
+blueprint.add_app_template_filter(isotime, "isotime")
 
 
 def _wants_json() -> bool:

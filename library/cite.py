@@ -11,6 +11,8 @@ from urllib.parse import urlencode
 
 from indexer.teidoc import Document
 
+from . import links
+
 # document type → (CSL type, RIS type, BibTeX entry type, COinS genre)
 TYPES = {
     "essay": ("article-magazine", "MGZN", "article", "article"),
@@ -82,7 +84,13 @@ def item(doc: Document, base_url: str, passage: str | None = None) -> Item:
         el = record.find("{*}publisher")
         publisher = " ".join("".join(el.itertext()).split()) if el is not None else ""
     url = f"{base_url.rstrip('/')}/doc/{doc.doc_id}" + (f"#{passage}" if passage else "")
-    note = f"Licence: {doc.licence}" + (f" Passage {passage}." if passage else "")
+    # the rights travel with the citation, with the statement's URI when it has one
+    # (rightsstatements.org "Copyright Not Evaluated" for files that stated none)
+    licence = doc.licence + (f" ({doc.licence_url})" if doc.licence_url else "")
+    note = f"Licence: {licence}" + (f" Passage {passage}." if passage else "")
+    source = links.as_text(links.authoritative(doc))
+    if source:
+        note += f" Authoritative source: {source}."
     return Item(doc.doc_id + (f"-{passage.rsplit('-', 1)[-1]}" if passage else ""), doc.type,
                 doc.title, [split_name(a) for a in doc.authors], _date_parts(doc.date),
                 publisher, url, doc.language, note, passage or "")
@@ -93,6 +101,12 @@ def csl_json(it: Item) -> str:
             "author": [{"family": n.family, "given": n.given} if n.given else
                        {"literal": n.family} for n in it.authors],
             "URL": it.url, "language": it.language, "note": it.note}
+    rights = it.note.split("Licence: ", 1)[-1].split(" Passage ", 1)[0].split(
+        " Authoritative source: ", 1)[0]
+    if rights:
+        data["license"] = rights  # CSL 1.0.2
+    if " Authoritative source: " in it.note:
+        data["source"] = it.note.split(" Authoritative source: ", 1)[1].rstrip(".")
     if it.date:
         data["issued"] = {"date-parts": [it.date]}
     if it.publisher:

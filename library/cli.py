@@ -121,6 +121,8 @@ def _import(args: argparse.Namespace, paths: Paths) -> int:
             return 1
     options = ImportOptions(collection=args.collection or "", rights=args.rights or "",
                             pdf_password=args.pdf_password, validate_tei=not args.no_validate,
+                            strict=args.strict, require_rights=args.require_rights,
+                            ocr=args.ocr, ocr_lang=args.ocr_lang,
                             jobs=max(1, args.jobs), check_only=args.check,
                             replace=args.replace or "")
     importer = Importer(paths, options, manifest, progress=_progress_bar(), on_wait=_say)
@@ -251,7 +253,19 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--password-stdin", action="store_true",
                    help="read the password from standard input instead of asking")
     i.add_argument("--no-validate", action="store_true",
-                   help="accept TEI that is not valid against tei_all (it is still parsed)")
+                   help="do not validate TEI against tei_all at all (it is still parsed)")
+    i.add_argument("--strict", action="store_true",
+                   help="refuse TEI that is not valid against tei_all (by default it is "
+                   "imported and the schema's messages kept with it)")
+    i.add_argument("--require-rights", action="store_true",
+                   help="refuse files that state no rights (by default they are recorded as "
+                   "'Copyright Not Evaluated')")
+    i.add_argument("--ocr", choices=["auto", "force", "off"], default="auto",
+                   help="OCR scanned pages (auto: pages without a text layer; force: every "
+                   "page of PDFs; off: none)")
+    i.add_argument("--ocr-lang", default="", metavar="LANGS",
+                   help="Tesseract languages for every page (eng, rus, eng+rus); by default "
+                   "the manifest's language, else detected page by page")
     return p
 
 

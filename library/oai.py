@@ -271,7 +271,7 @@ class Repository:
                f"{OAI_DC} http://www.openarchives.org/OAI/2.0/oai_dc.xsd")
         values = [("title", doc.title)] + [("creator", a) for a in doc.authors] + [
             ("date", doc.date), ("type", doc.type), ("language", doc.language),
-            ("rights", doc.licence), ("source", doc.provenance),
+            ("rights", doc.licence), ("rights", doc.licence_url), ("source", doc.provenance),
             ("identifier", f"{self.base_url.rsplit('/oai', 1)[0]}/doc/{doc.doc_id}"),
             ("relation", doc.collection)]
         if doc.title_original:

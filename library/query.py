@@ -212,7 +212,7 @@ class QueryBuilder:
             # (measured: 780 ms p95 on 209k passages), and find nothing of interest
             raise QueryError(f"'{text}' is made of words too common to search on their own; "
                              'put them in a "phrase" (as in "will be") or add a word')
-        parsed = limits.bound_expansions(_fix_ranges(parsed))
+        parsed = limits.bound_expansions(_any_case_collection(_fix_ranges(parsed)))
         return ParsedQuery(text, rewritten, parsed, "query", list(dict.fromkeys(also)),
                            [t.text for t in plain])
 
@@ -362,6 +362,16 @@ def _term(text: str, field: str | None = None) -> str:
     if len(text.split()) > 1 or re.search(r"[^\w]", text):
         return f'{field or EXACT}:"{text}"'
     return f"{field}:{text}" if field else text
+
+
+def _any_case_collection(q: wq.Query) -> wq.Query:
+    """``collection:`` matches the collection's name in any case: the index keeps names as
+    given ("Kremlin news", an ID field), the query folds what is typed to lower case."""
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term) and node.fieldname == "collection":
+            return wq.Regex("collection", f"(?i)^{re.escape(node.text)}$", boost=node.boost)
+        return node.apply(visit)
+    return visit(q)
 
 
 def _fix_ranges(q: wq.Query) -> wq.Query:

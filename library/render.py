@@ -150,6 +150,12 @@ class Renderer:
                 parts.append(Markup('<cite class="{}">{}</cite>').format(kind, text))
             elif name == "ref" and target_href(child.get("target", ""), self.doc.doc_id):
                 parts.append(Markup('<a href="{0}">{0}</a>').format(child.get("target")))
+            elif name == "idno" and child.get("type") == "source":
+                url = child.get("corresp", "")
+                label = (Markup('<a class="source-link" href="{}">{}</a>').format(url, text)
+                         if urlparse(url).scheme in ("http", "https") else text)
+                parts.append(Markup('<span class="authoritative-source">Authoritative source: '
+                                    '{}</span>').format(label))
             elif name == "biblScope":
                 parts.append(Markup('<span class="scope">{} {}</span>').format(
                     child.get("unit", ""), text))
@@ -297,7 +303,14 @@ class Renderer:
 
     def _pb(self, el):
         n = el.get("n")
-        return Markup('<span class="pb" role="note">[p. {}]</span>').format(n) if n else Markup("")
+        if not n:
+            return Markup("")
+        facs = (el.get("facs") or "").lstrip("#")
+        if not facs:
+            return Markup('<span class="pb" role="note">[p. {}]</span>').format(n)
+        # a page with its image: the reader's viewer turns to it (facsimile.js)
+        return Markup('<a class="pb pb-facs" id="pb-{0}" href="#pb-{0}" data-page="{1}" '
+                      'title="Show the image of page {1}">[p. {1}]</a>').format(facs, n)
 
     def _gap(self, el):
         return Markup('<span class="gap" title="text omitted">[…]</span>')

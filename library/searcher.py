@@ -176,8 +176,12 @@ class _Snapshot:
             self.multi[name] = [tuple(v) for v in lists]
         # each document's first passage number: its metadata without a scan of the matches
         self.first: dict[str, int] = {}
+        deletions = reader.has_deletions()
         for docnum, doc_id in enumerate(self.columns["doc_id"]):
-            self.first.setdefault(doc_id, docnum)
+            # a re-indexed document's old passages stay in their segment, deleted, until a
+            # merge: its metadata is its live passages' (an edited title, a new version's)
+            if not (deletions and reader.is_deleted(docnum)):
+                self.first.setdefault(doc_id, docnum)
         self.cited_by: dict[str, list[Citation]] = defaultdict(list)
         self.cites: dict[str, list[Citation]] = defaultdict(list)
         self.to_doc: dict[str, list[Citation]] = defaultdict(list)
@@ -260,7 +264,11 @@ class Searcher:
             try:
                 s = pool.get_nowait()
                 if not s.up_to_date():
-                    s = s.refresh()
+                    # a fresh searcher, not s.refresh(): refresh reuses the readers of segments
+                    # it knows, with their deletions as they were, so a re-indexed document
+                    # (an edited record, a new version) would show its old passages too
+                    s.close()
+                    s = self._passages.searcher()
             except queue.Empty:
                 s = self._passages.searcher()
         except DAMAGE as exc:

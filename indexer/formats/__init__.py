@@ -17,6 +17,7 @@ class RefusedInput(ValueError):
 class Block:
     kind: str  # "p" (a paragraph), "head" (a heading), "pb" (a page break; text = page number)
     text: str
+    lang: str = ""  # when known to differ from the document's (a page read as Russian)
 
 
 @dataclass
@@ -43,12 +44,24 @@ class Extracted(Metadata):
     blocks: list[Block] = field(default_factory=list)
     tei: object | None = None  # TEI input: the parsed tree, kept as given
     notes: list[str] = field(default_factory=list)  # what the reader did, for the provenance
+    # what was accepted but is not right (schema messages of TEI that is not valid): kept in
+    # the header and reported, never a refusal unless --strict
+    warnings: list[str] = field(default_factory=list)
+    pages: list = field(default_factory=list)  # facsimile pages (indexer.pages.PageImage)
+    # what the file says of itself, kept as said (HTML's Dublin Core, Open Graph, citation_*)
+    source_meta: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
 class ReadOptions:
     pdf_password: str | None = None
     validate_tei: bool = True
+    strict: bool = False  # refuse TEI that is not valid against tei_all
+    ocr: str = "auto"  # auto: pages without text; force: every page; off: none
+    ocr_lang: str = ""  # Tesseract languages ("eng", "rus", "eng+rus"); '' = chosen per page
+    ocr_jobs: int = 1  # pages read at once
+    scratch: str = ""  # a folder for page images until the document has its id
+    on_page: Callable[[str], None] | None = None  # progress of a long file, page by page
 
 
 Reader = Callable[[Path, bytes, ReadOptions], list[Extracted]]
@@ -60,7 +73,16 @@ def reader_for(path: Path) -> Reader | None:
     return {
         ".xml": tei.read, ".tei": tei.read, ".pdf": pdf.read, ".txt": text.read,
         ".text": text.read, ".html": html.read, ".htm": html.read, ".csv": records.read,
+        **dict.fromkeys(IMAGE_SUFFIXES, _image_reader()),
     }.get(path.suffix.lower())
 
 
-KNOWN_SUFFIXES = (".xml", ".tei", ".pdf", ".txt", ".text", ".html", ".htm", ".csv")
+def _image_reader() -> Reader:
+    from . import image
+
+    return image.read
+
+
+IMAGE_SUFFIXES = (".tif", ".tiff", ".jpg", ".jpeg", ".png")
+KNOWN_SUFFIXES = (".xml", ".tei", ".pdf", ".txt", ".text", ".html", ".htm", ".csv",
+                  *IMAGE_SUFFIXES)

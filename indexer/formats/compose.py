@@ -9,8 +9,8 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..header import AVAILABILITY, LANGUAGES, HeaderRecord, rights_code, tei_document
-from ..tei import NS, TEI_NS, XML_ID, E, tag
+from ..header import AVAILABILITY, CNE_URI, LANGUAGES, HeaderRecord, rights_code, tei_document
+from ..tei import NS, TEI_NS, XML_ID, XML_LANG, E, tag
 from . import Extracted, Metadata
 from .tei import add_ids
 
@@ -50,6 +50,7 @@ def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str
         authors=meta.creators or ex.creators, date=normalise_date(meta.date or ex.date),
         language=language, text_language=language, type=meta.type or ex.type or "document",
         rights=rights_code(rights_text), licence=rights_text,
+        licence_url=CNE_URI if rights_code(rights_text) == "not-evaluated" else "",
         provenance=f"Imported from {original[0]}: " + "; ".join(ex.notes)
         + (f". Source: {source}" if source else "") + ".",
         bibl={"title": meta.title or ex.title or doc_id,
@@ -72,8 +73,15 @@ def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str
         if block.kind == "head":
             p.set("rend", "heading")
         p.set(XML_ID, f"{doc_id}-p{n}")
+        if block.lang and block.lang != language:
+            p.set(XML_LANG, block.lang)
         div.append(p)
-    return tei_document(rec, E.body(div))
+    root = tei_document(rec, E.body(div))
+    if ex.source_meta:  # kept as the file said it, beside the header's own reading of it
+        notes = root.find("tei:teiHeader/tei:fileDesc/tei:notesStmt", NS)
+        notes.append(E.note(E.list(*(E.item(xml_text(v), n=xml_text(k))
+                                     for k, v in ex.source_meta)), type="source-metadata"))
+    return root
 
 
 def _child(parent: etree._Element, name: str, before: tuple[str, ...] = ()) -> etree._Element:

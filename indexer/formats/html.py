@@ -21,6 +21,20 @@ _DATE_META = ("article:published_time", "date", "dc.date", "dc.date.issued", "dc
               "citation_publication_date", "citation_date")
 
 
+_KEPT_META = re.compile(r"^(dc|dcterms)\.|^og:|^citation_|^article:", re.I)
+
+
+def _kept_meta(doc) -> list[tuple[str, str]]:
+    """Every Dublin Core, Open Graph and citation_* statement of the page, in order."""
+    found = []
+    for el in doc.iter("meta"):
+        key = (el.get("property") or el.get("name") or "").strip()
+        value = " ".join((el.get("content") or "").split())
+        if _KEPT_META.match(key) and value:
+            found.append((key, value))
+    return found[:200]
+
+
 def _meta(doc, *names: str) -> str:
     for el in doc.iter("meta"):
         key = (el.get("property") or el.get("name") or "").lower()
@@ -44,7 +58,12 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
         date = time_el.get("datetime", "") if time_el is not None else ""
     m = re.match(r"^\d{4}(-\d{2}(-\d{2})?)?", date)
     language = (doc.get("lang") or "").split("-")[0].lower()
-    author = _meta(doc, "author", "citation_author", "dc.creator")
+    kept = _kept_meta(doc)
+    authors = [v for k, v in kept if k.lower() in ("citation_author", "dc.creator",
+                                                    "dcterms.creator")]
+    author = _meta(doc, "author")
+    language = language or _meta(doc, "dc.language", "citation_language",
+                                 "dcterms.language").split("-")[0].lower()[:3]
     description = _meta(doc, "description", "og:description")
     for el in list(doc.iter(*_DROP)):
         el.drop_tree()
@@ -70,7 +89,8 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
     if not title:
         title = next((b.text for b in blocks if b.kind == "head"), path.stem)
     return [Extracted(
-        id_hint=path.stem, title=title, creators=[author] if author else [],
+        id_hint=path.stem, title=title, creators=authors or ([author] if author else []),
+        source_meta=kept,
         date=m.group(0) if m else "", language=language, description=description,
         blocks=blocks, notes=[f"HTML main text ({encoding}); scripts, styles and markup removed"],
     )]

@@ -1,6 +1,7 @@
 """PDF (pypdf): the text layer, one page at a time, with a page break before each page so that
-passages cite pages. A PDF with no text layer is refused (it needs OCR); an encrypted one is
-read only with its password."""
+passages cite pages. Pages without a text layer are machine-read (Tesseract; every page with
+``--ocr force``); every page is kept as an image (pypdfium2). An encrypted PDF is read only
+with its password."""
 
 from __future__ import annotations
 
@@ -12,11 +13,14 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
+from .. import ocr
+from ..pages import FACSIMILE_DPI, OCR_DPI, PageReader, pdf_pages, render
 from . import Block, Extracted, ReadOptions, RefusedInput
 from .text import paragraphs
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings are ours to report
 MIN_TEXT = 20  # characters of text, over the whole document, below which there is no text layer
+MIN_PAGE_TEXT = 10  # characters below which a page has no text layer (a scan, perhaps stamped)
 
 
 def _date(value: str | None) -> str:
@@ -41,27 +45,81 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
                 raise RefusedInput(f"{path.name}: encrypted PDF; the password given does not "
                                    "open it")
         meta = reader.metadata or {}
-        blocks: list[Block] = []
-        chars = 0
-        for number, page in enumerate(reader.pages, start=1):  # one page in memory at a time
-            text = page.extract_text() or ""
-            chars += len(text.strip())
-            blocks.append(Block("pb", str(number)))
-            blocks.extend(Block("p", p) for p in paragraphs(text))
-        pages = number if reader.pages else 0
+        texts = [page.extract_text() or "" for page in reader.pages]  # one page at a time
     except RefusedInput:
         raise
     except (PdfReadError, FileNotDecryptedError, ValueError, KeyError, OSError) as exc:
         raise RefusedInput(f"{path.name}: damaged or truncated PDF ({exc})") from None
-    if chars < MIN_TEXT:
-        raise RefusedInput(f"{path.name}: no text layer (scanned?) — OCR needed")
+    chars = sum(len(t.strip()) for t in texts)
+    if options.ocr == "off" and chars < MIN_TEXT:
+        raise RefusedInput(f"{path.name}: no text layer (scanned?) — OCR needed (OCR is off)")
+    wanted = {n for n, t in enumerate(texts, start=1)
+              if options.ocr == "force" or (options.ocr == "auto"
+                                            and len(t.strip()) < MIN_PAGE_TEXT)}
+    pages, read = _pages(path, data, options, wanted)
+    blocks: list[Block] = []
+    for n, text in enumerate(texts, start=1):
+        blocks.append(Block("pb", str(n)))
+        if n in read and len(read[n].text.strip()) >= min(MIN_PAGE_TEXT, len(text.strip()) + 1):
+            # (forced OCR that found next to nothing where there is a layer: the layer)
+            lang = ocr.ISO_LANG.get(read[n].lang, "")
+            blocks.extend(Block("p", p, lang) for p in paragraphs(read[n].text))
+        else:
+            blocks.extend(Block("p", p) for p in paragraphs(text))
+    if sum(len(b.text) for b in blocks if b.kind == "p") < MIN_TEXT:
+        raise RefusedInput(f"{path.name}: no text layer (scanned?), and machine reading found "
+                           "no text either" if read else
+                           f"{path.name}: no text layer (scanned?) — OCR needed")
+    notes = [f"PDF, {len(texts)} pages; text layer extracted with pypdf"
+             + (f" ({len(texts) - len(read)} pages)" if read else "")]
+    if read:
+        notes.append(ocr_summary(read))
     title = str(meta.get("/Title") or "").strip()
     author = str(meta.get("/Author") or "").strip()
+    created = _date(meta.get("/CreationDate"))
+    if created:
+        # the file's date, not the document's: a scan made in 2025 of a memo of 1964
+        notes.append(f"PDF file created {created}")
+    languages = [ocr.ISO_LANG.get(r.lang, "") for r in read.values() if r.text]
     return [Extracted(
         id_hint=path.stem,
         title=title or path.stem.replace("_", " "),
         creators=[a.strip() for a in re.split(r";| and ", author) if a.strip()],
-        date=_date(meta.get("/CreationDate")),
-        blocks=blocks,
-        notes=[f"PDF text layer, {pages} pages, extracted with pypdf"],
+        language=max(set(languages), key=languages.count) if languages else "",
+        blocks=blocks, notes=notes, pages=pages,
     )]
+
+
+def _pages(path: Path, data: bytes, options: ReadOptions, wanted: set[int]):
+    """(facsimile pages, OCR results by page number) of the pages ``wanted`` for OCR."""
+    if not (wanted or options.scratch):
+        return [], {}
+    try:
+        lang = ocr.languages_for(options.ocr_lang) if wanted else ""
+    except ocr.OCRUnavailable as exc:
+        raise RefusedInput(f"{path.name}: pages without a text layer need OCR: {exc}") from None
+    reader = PageReader(options.scratch, lang, options.ocr_jobs, options.on_page)
+    try:
+        for n, page in pdf_pages(data, options.pdf_password):
+            if n in wanted:
+                scan = render(page, OCR_DPI, grayscale=True)
+                half = scan.resize((scan.width * FACSIMILE_DPI // OCR_DPI,
+                                    scan.height * FACSIMILE_DPI // OCR_DPI))
+                reader.add(n, half, scan)
+            else:
+                reader.add(n, render(page, FACSIMILE_DPI) if options.scratch else None, None)
+    except Exception as exc:  # noqa: BLE001  (PDFium's faults are this file's)
+        reader.finish()
+        raise RefusedInput(f"{path.name}: its pages cannot be rendered ({exc})") from None
+    return reader.pages, reader.finish()
+
+
+def ocr_summary(read: dict) -> str:
+    """What the provenance says of the machine reading."""
+    confs = [r.confidence for r in read.values() if r.confidence is not None]
+    langs = sorted({r.lang for r in read.values() if r.lang})
+    failed = [str(r.n) for r in read.values() if r.error]
+    return (f"{len(read)} page(s) machine-read with Tesseract {ocr.version()} "
+            f"({', '.join(langs)})"
+            + (f", mean word confidence {sum(confs) / len(confs):.0f}%" if confs else "")
+            + (f"; no text from page(s) {', '.join(failed)}" if failed else ""))

@@ -77,9 +77,16 @@ def logout():
     return redirect(url_for("library.home"))
 
 
+def _form(error: str | None = None, status: int = 200):
+    """The upload form, with the list of past imports under it."""
+    jobs = current_app.extensions["library"].jobs.store.recent()
+    return render_template("import.html", limits=(MAX_FILES, MAX_FILE_BYTES), error=error,
+                           jobs=jobs), status
+
+
 @login_required
 def import_form():
-    return render_template("import.html", limits=(MAX_FILES, MAX_FILE_BYTES), error=None)
+    return _form()
 
 
 @login_required
@@ -93,8 +100,7 @@ def import_submit():
     elif len(files) > MAX_FILES:
         error = f"{len(files)} files is more than the {MAX_FILES} one batch may hold."
     if error:
-        return render_template("import.html", limits=(MAX_FILES, MAX_FILE_BYTES),
-                               error=error), 400
+        return _form(error, 400)
     job_id = new_job_id()
     folder = lib().paths.home / "uploads" / job_id
     batch = folder / "files"
@@ -124,14 +130,18 @@ def import_submit():
                                              for p in problems))
     except ValueError as exc:
         shutil.rmtree(folder, ignore_errors=True)
-        return render_template("import.html", limits=(MAX_FILES, MAX_FILE_BYTES),
-                               error=str(exc)), 400
+        return _form(str(exc), 400)
     options = ImportOptions(collection=request.form.get("collection", "").strip(),
                             rights=request.form.get("rights", "").strip(),
-                            pdf_password=request.form.get("pdf_password") or None)
+                            pdf_password=request.form.get("pdf_password") or None,
+                            ocr_lang=_ocr_lang(request.form.get("ocr_lang", "")))
     job = Job(job_id, auth.current_user(), batch, names, options, manifest_file)
     current_app.extensions["library"].jobs.submit(job)
     return redirect(url_for("library.import_job", job_id=job_id), code=303)
+
+
+def _ocr_lang(value: str) -> str:
+    return value if value in ("eng", "rus", "eng+rus") else ""
 
 
 @login_required

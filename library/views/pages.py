@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Response, abort, render_template, request
 
-from .. import cite, pictures
+from .. import cite, links, pictures
 from ..facets import FACETS
 from ..render import Highlight, RenderedNote, render_document
 from ..searcher import SORTS, QueryError, SearchRequest
 from ..settings import base_url
 from ..wording import passage_label
-from . import results
+from . import archive, results
 from .context import cited_by, document_or_404, lib, search_request
 
 
@@ -95,7 +95,8 @@ def document(doc_id: str):
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
                            citing=citing, store=lib().store, q=q, found=found, error=error,
                            citation=cite.readable(it), meta_tags=cite.highwire(it),
-                           coins=cite.coins(it), toc=toc), status
+                           coins=cite.coins(it), toc=toc,
+                           archive=archive.context(doc)), status
 
 
 EXCERPT_CHARS = 180
@@ -125,6 +126,7 @@ def describe_target(note: RenderedNote) -> None:
     if target is None:
         return
     note.excerpt_only = target.holding != "full"
+    note.source = links.authoritative(target)  # where the cited work itself may be read
     note.target_title = target.title
     passage = target.passage(passage_id) if passage_id else None
     note.target_label = passage_label(passage_id) if passage_id else ""

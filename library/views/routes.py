@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import api, apidoc, exports, librarian, pages, persons, results, sidebyside
+from . import api, apidoc, edit, exports, iiif, librarian, pages, persons, results, sidebyside
 
 ROUTES = [
     ("/", "home", pages.home),
@@ -20,6 +20,11 @@ ROUTES = [
     ("/persons/<docid:person_id>", "person", persons.person),
     ("/doc/<docid:doc_id>.xml", "document_xml", pages.document_xml),
     ("/doc/<docid:doc_id>/note/<n>", "side_by_side", sidebyside.note),
+    ("/doc/<docid:doc_id>/original", "original", iiif.original),
+    ("/doc/<docid:doc_id>/edit", "edit_record", edit.edit_form, ["GET", "POST"]),
+    ("/iiif/<docid:doc_id>/manifest.json", "iiif_manifest", iiif.manifest),
+    ("/iiif/<docid:doc_id>/<n>/info.json", "iiif_info", iiif.info),
+    ("/iiif/<docid:doc_id>/<n>/<region>/<size>/<rotation>/<name>", "iiif_image", iiif.image),
     ("/doc/<docid:doc_id>/cite.bib", "cite_bib", exports.bib),
     ("/doc/<docid:doc_id>/cite.ris", "cite_ris", exports.ris),
     ("/doc/<docid:doc_id>/cite.json", "cite_csl", exports.csl),
