@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from whoosh import index as whoosh_index
 
-from indexer.index import PASSAGES, BuildError, build_index, index_is_current
+from indexer import querytree as qt
+from indexer.index import BuildError, build_index, index_is_current
 from indexer.store import document_paths
 from library.searcher import Searcher, SearchRequest
 
@@ -17,17 +17,17 @@ def search(paths, q, **kw):
 
 
 def test_one_entry_per_passage_with_document_metadata(repo_paths):
-    ix = whoosh_index.open_dir(repo_paths.index, indexname=PASSAGES)
-    with ix.searcher() as s:
-        stored = list(s.all_stored_fields())
+    with Searcher(repo_paths.index).session() as s:
+        stored = [s.stored(key) for key, _ in s.search(qt.Every(), None)]
     assert len({f["passage_id"] for f in stored}) == len(stored) > 300
     documents = {p.stem for p in document_paths(repo_paths.sources)} - {"persons"}
     assert {f["doc_id"] for f in stored} == documents  # the register has no passages
     gottwald = next(f for f in stored if f["passage_id"] == "stalin-1950-08-27-gottwald-q1")
     assert gottwald["date"] == "1950-08-27"
     assert gottwald["type"] == "letter" and "Stalin" in gottwald["author"]
-    with ix.searcher() as s:  # persons named in a passage are indexed (not stored) by id
-        tagged = {s.stored_fields(d)["passage_id"] for d in s.document_numbers(persons="gottwald")}
+    with Searcher(repo_paths.index).session() as s:  # persons named: indexed by id
+        tagged = {s.stored(key)["passage_id"]
+                  for key, _ in s.search(qt.Term("persons", "gottwald"), None)}
     assert f"{ESSAY}-p4" in tagged and "stalin-1950-08-27-gottwald-bibl" in tagged
 
 
@@ -69,6 +69,6 @@ def test_failed_build_leaves_the_previous_index(scratch):
     (scratch.sources / "zz-bad.xml").write_bytes(b"<TEI><oops></TEI>")
     with pytest.raises(BuildError, match=r"zz-bad.xml:1:\d+: not well-formed"):
         build_index(scratch.sources, scratch.index, strict=True)
-    ix = whoosh_index.open_dir(scratch.index, indexname=PASSAGES)
-    assert ix.doc_count() == first.passages
+    with Searcher(scratch.index).session() as s:
+        assert s.doc_count() == first.passages
     assert not index_is_current(scratch.sources, scratch.index)
