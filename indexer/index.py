@@ -47,6 +47,7 @@ class BuildReport:
     citations: int
     seconds: float
     left_out: list[str] = field(default_factory=list)  # unreadable files, with the reason
+    engine: str = ""
 
 
 def passage_records(doc: Document, register: Register):
@@ -134,7 +135,7 @@ def build_index(sources: Path, index_dir: Path, strict: bool = False,
 
     The new index is written into a folder of its own and renamed into place, so readers see
     the old index or the new one, never a mixture; the caller holds the write lock."""
-    chosen = engines.get(engine)
+    chosen = engines.get(engines.chosen(engine, index_dir))
     started = time.perf_counter()
     docs, faults = read_store(sources, strict)
     for _, fault in faults:
@@ -168,7 +169,7 @@ def build_index(sources: Path, index_dir: Path, strict: bool = False,
         shutil.rmtree(building, ignore_errors=True)
         raise
     return BuildReport(len(docs), n_passages, n_notes, n_citations,
-                       time.perf_counter() - started, [f for _, f in faults])
+                       time.perf_counter() - started, [f for _, f in faults], chosen.name)
 
 
 def stale_documents(sources: Path, index_dir: Path) -> tuple[list[Path], list[str]]:
@@ -225,6 +226,26 @@ def reconcile(sources: Path, index_dir: Path) -> tuple[int, int]:
     return len(stale), len(removed)
 
 
+# Past this many passages the README recommends tantivy (measured: bench/search_bench.py).
+TANTIVY_ABOVE = 100_000
+
+
+def engine_advice(index_dir: Path) -> str | None:
+    """A note when a Whoosh library has grown past the size where tantivy is recommended."""
+    made_by = engines.made_by(index_dir)
+    if made_by != "whoosh":
+        return None
+    try:
+        with engines.get(made_by).reader(index_dir).session() as s:
+            n = s.doc_count()
+    except Exception:  # noqa: BLE001  (advice only: an unreadable index is reported elsewhere)
+        return None
+    if n <= TANTIVY_ABOVE:
+        return None
+    return (f"the library holds {n:,} passages; past {TANTIVY_ABOVE:,} the README recommends "
+            "the tantivy engine (faster builds and searches): library build --engine tantivy")
+
+
 def left_out_files(index_dir: Path) -> list[str]:
     """Names of stored files the index leaves out because they cannot be read."""
     return sorted(_left_out(index_dir))
@@ -232,7 +253,7 @@ def left_out_files(index_dir: Path) -> list[str]:
 
 def _engine_of(index_dir: Path) -> engines.Engine:
     """The adapter of the engine that made the index in ``index_dir``."""
-    return engines.get(engines.made_by(index_dir) or engines.chosen())
+    return engines.get(engines.made_by(index_dir) or engines.chosen(folder=index_dir))
 
 
 def index_fault(index_dir: Path, engine: str | None = None) -> str | None:
@@ -242,7 +263,7 @@ def index_fault(index_dir: Path, engine: str | None = None) -> str | None:
     made_by = engines.made_by(index_dir)
     if made_by is None:
         return "the index is missing"
-    wanted = engines.chosen(engine)
+    wanted = engines.chosen(engine, index_dir)
     if made_by != wanted:
         return f"the index was made by {made_by}, and {wanted} is chosen"
     return engines.get(made_by).fault(index_dir)
@@ -290,8 +311,9 @@ def _bring_in_line(sources: Path, index_dir: Path) -> bool:
 
 def index_is_current(sources: Path, index_dir: Path) -> bool:
     """True when an index of the chosen engine exists and holds exactly what the store holds."""
-    if engines.made_by(index_dir) != engines.chosen() or \
-            not engines.get().exists(index_dir):
+    made_by = engines.made_by(index_dir)
+    if made_by is None or made_by != engines.chosen(folder=index_dir) or \
+            not engines.get(made_by).exists(index_dir):
         return False
     try:
         stale, removed = stale_documents(sources, index_dir)

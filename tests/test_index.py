@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from indexer import engines
 from indexer import querytree as qt
-from indexer.index import BuildError, build_index, index_is_current
+from indexer.index import BuildError, build_index, ensure_index, index_fault, index_is_current
 from indexer.store import document_paths
 from library.searcher import Searcher, SearchRequest
 
@@ -72,3 +73,48 @@ def test_failed_build_leaves_the_previous_index(scratch):
     with Searcher(scratch.index).session() as s:
         assert s.doc_count() == first.passages
     assert not index_is_current(scratch.sources, scratch.index)
+
+
+def test_switching_engines_rebuilds_the_index_once(scratch, monkeypatch):
+    """The index records the engine that made it; choosing the other one rebuilds it from the
+    store, and later commands without a choice keep it."""
+    build_index(scratch.sources, scratch.index)
+    assert engines.made_by(scratch.index) == "whoosh"
+    monkeypatch.setenv("LIBRARY_ENGINE", "tantivy")
+    assert "made by whoosh, and tantivy is chosen" in index_fault(scratch.index)
+    assert not index_is_current(scratch.sources, scratch.index)
+    assert ensure_index(scratch.sources, scratch.index) is True
+    assert engines.made_by(scratch.index) == "tantivy"
+    assert index_is_current(scratch.sources, scratch.index)
+    monkeypatch.delenv("LIBRARY_ENGINE")
+    assert ensure_index(scratch.sources, scratch.index) is False  # tantivy is remembered
+    assert search(scratch, "Gottwald").total > 0
+    monkeypatch.setenv("LIBRARY_ENGINE", "lucene")
+    with pytest.raises(engines.EngineError, match="one of whoosh, tantivy"):
+        engines.chosen()
+
+
+def test_tantivy_reconciles_added_changed_and_removed_documents(scratch):
+    """Documents changed or removed in the store are re-indexed on tantivy as on Whoosh."""
+    build_index(scratch.sources, scratch.index, engine="tantivy")
+    gottwald = scratch.sources / "stalin-1950-08-27-gottwald.xml"
+    gottwald.unlink()
+    assert not index_is_current(scratch.sources, scratch.index)
+    assert ensure_index(scratch.sources, scratch.index) is True
+    assert index_is_current(scratch.sources, scratch.index)
+    r = search(scratch, "Gottwald")
+    assert "stalin-1950-08-27-gottwald" not in {g.doc_id for g in r.groups} and r.total > 0
+
+
+def test_a_large_whoosh_library_is_advised_to_move_to_tantivy(repo_paths, engine_paths,
+                                                                  monkeypatch):
+    from indexer import index
+
+    assert index.engine_advice(repo_paths.index) is None  # 422 passages: Whoosh is fine
+    monkeypatch.setattr(index, "TANTIVY_ABOVE", 100)
+    advice = index.engine_advice(engine_paths.index)
+    if engines.made_by(engine_paths.index) == "tantivy":
+        assert advice is None
+    else:
+        assert "holds 422 passages; past 100 the README recommends" in advice
+        assert "library build --engine tantivy" in advice

@@ -25,8 +25,8 @@ LONG_ID = "a" * 300
 
 
 @pytest.fixture(scope="module")
-def s(repo_paths):
-    return Searcher.for_store(repo_paths.index, repo_paths.sources)
+def s(engine_paths):
+    return Searcher.for_store(engine_paths.index, engine_paths.sources)
 
 
 def fetch(base: str, path: str, data: bytes | None = None) -> tuple[int, str, str]:

@@ -114,9 +114,12 @@ class Reader(Protocol):
     def session(self) -> AbstractContextManager[Session]: ...
 
 
-def chosen(name: str | None = None) -> str:
-    """The engine asked for (``name``, else ``LIBRARY_ENGINE``, else Whoosh)."""
-    name = (name or os.environ.get("LIBRARY_ENGINE") or DEFAULT).strip().lower()
+def chosen(name: str | None = None, folder: Path | None = None) -> str:
+    """The engine asked for: ``name``, else ``LIBRARY_ENGINE``, else the one that made the
+    index in ``folder`` (so that ``library build --engine tantivy`` is remembered), else
+    Whoosh."""
+    name = (name or os.environ.get("LIBRARY_ENGINE")
+            or (made_by(folder) if folder is not None else None) or DEFAULT).strip().lower()
     if name not in ENGINES:
         raise EngineError(f"unknown engine {name!r}: LIBRARY_ENGINE is one of "
                           + ", ".join(ENGINES))
@@ -124,6 +127,7 @@ def chosen(name: str | None = None) -> str:
 
 
 def get(name: str | None = None) -> Engine:
+    """The adapter of engine ``name`` (default: the chosen one)."""
     name = chosen(name)
     if name == "tantivy":
         from .tantivy_engine import TantivyEngine
