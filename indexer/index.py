@@ -22,6 +22,7 @@ from pathlib import Path
 
 from . import engines
 from .analysis import capitalised_words
+from .buildjobs import analyse_all, read_all
 from .persons import REGISTER_ID, Register
 from .store import document_paths
 from .teidoc import Document, read_document
@@ -129,32 +130,52 @@ def _save_left_out(index_dir: Path, left_out: dict[str, str]) -> None:
 
 
 def build_index(sources: Path, index_dir: Path, strict: bool = False,
-                engine: str | None = None) -> BuildReport:
+                engine: str | None = None, jobs: int = 1) -> BuildReport:
     """Index every document of ``sources`` into ``index_dir`` (replaced only on success), with
-    ``engine`` (default: ``LIBRARY_ENGINE``, else Whoosh).
+    ``engine`` (default: ``LIBRARY_ENGINE``, else the engine of the index there, else Whoosh);
+    ``jobs`` processes share the per-document work (``buildjobs``).
 
     The new index is written into a folder of its own and renamed into place, so readers see
     the old index or the new one, never a mixture; the caller holds the write lock."""
     chosen = engines.get(engines.chosen(engine, index_dir))
     started = time.perf_counter()
-    docs, faults = read_store(sources, strict)
+    items, faults = [], []
+    for path, fault, item in read_all(document_paths(sources), sources / f"{REGISTER_ID}.xml",
+                                      jobs):
+        if fault is None:
+            items.append(item)
+        else:
+            faults.append((path, fault))
+    if faults and strict:
+        raise BuildError("cannot index the store:\n  " + "\n  ".join(f for _, f in faults))
     for _, fault in faults:
         log.warning("left out of the index: %s", fault)
     register = Register.load(sources / f"{REGISTER_ID}.xml")
     names = register.name_words() | capitalised_words(
-        p.text for d in docs for p in d.passages if p.kind != "bibl")
+        [r["text"] for d in items for r in d.passages if r["kind"] != "bibl"]
+        + [t for d in items for t in d.other_texts])
+    names = frozenset(names)
+    passages = [r for d in items for r in d.passages]
+    if chosen.name == "tantivy":  # handed words: analysed here, over the jobs
+        analyse_all(passages, names, jobs)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building.",
                                      dir=index_dir.parent))
     try:
-        names = frozenset(names)
         writer = chosen.create(building, names)
         try:
-            n_passages, n_citations = _add(writer, docs, register)
+            for record in passages:
+                writer.add_passage(record)
+            n_passages = len(passages)
+            n_citations = 0
+            for d in items:
+                for record in d.citations:
+                    writer.add_citation(record)
+                    n_citations += 1
         except BaseException:
             writer.cancel()
             raise
-        n_notes = sum(len(doc.notes) for doc in docs)
+        n_notes = sum(d.notes for d in items)
         writer.commit()
         engines.mark(building, chosen.name, names)
         _save_left_out(building, {path.stem: _sha(path) for path, _ in faults})
@@ -168,7 +189,7 @@ def build_index(sources: Path, index_dir: Path, strict: bool = False,
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return BuildReport(len(docs), n_passages, n_notes, n_citations,
+    return BuildReport(len(items), n_passages, n_notes, n_citations,
                        time.perf_counter() - started, [f for _, f in faults], chosen.name)
 
 

@@ -148,7 +148,22 @@ class Register:
 
     def persons_in(self, text: str) -> list[str]:
         """Ids of the persons named in ``text``, in order of first mention."""
-        return list(dict.fromkeys(m.person for m in self.mentions(text)))
+        if not text.isascii():
+            return list(dict.fromkeys(m.person for m in self.mentions(text)))
+        # the common case, once per passage at every build: words only, no offsets, and most
+        # passages name no one (a set test in C settles them)
+        folded = _WORD.findall(text.lower())
+        if self._first.isdisjoint(folded):
+            return []
+        found, i = [], 0
+        while i < len(folded):
+            hit = self.match(folded, i) if folded[i] in self._first else None
+            if hit:
+                found.append(hit[0])
+                i += hit[1]
+            else:
+                i += 1
+        return list(dict.fromkeys(found))
 
 
 

@@ -25,7 +25,7 @@ def _build(args: argparse.Namespace, paths: Paths) -> int:
     started = time.perf_counter()
     if args.engine:  # remembered by the index it builds (engine.json): later commands keep it
         os.environ["LIBRARY_ENGINE"] = args.engine
-    seeds, index = build_all(paths, on_wait=_say)
+    seeds, index = build_all(paths, on_wait=_say, jobs=args.jobs)
     print(f"TEI: {seeds.documents} documents generated from seeds/ "
           f"({seeds.written} written, {seeds.documents - seeds.written} unchanged), "
           f"{seeds.footnotes} footnotes")
@@ -214,6 +214,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--engine", choices=["whoosh", "tantivy"],
                    help="the search engine to build the index with (default: LIBRARY_ENGINE, "
                    "else the engine of the existing index, else whoosh)")
+    b.add_argument("--jobs", type=int, default=1, help="processes sharing the per-document "
+                   "work of the index build (TEI reading, person tagging, analysis)")
     s = sub.add_parser("serve", help="serve the library (builds the index first if needed)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)

@@ -1,12 +1,14 @@
 """The tantivy adapter (``tantivy`` 0.27, Rust, embedded): one of the two modules that import an
-engine. tantivy is handed words the library analysed (pre-tokenised text), never text to analyse
-its own way: its folding and stemmers break the library's rules (ñ, ё, names never stemmed).
+engine. tantivy is handed words the library analysed, never text to analyse its own way: its
+folding and stemmers break the library's rules (ñ, ё, names never stemmed).
 
-Facet columns are integer fast fields: a short hash of each value, read back through the field's
-term list, so that one generation's columns come from a few batch reads, not from a stored
-document per passage. Wildcards, prefixes, fuzzy words and date ranges are expanded to index
-words here (tantivy's term list, Levenshtein distance as Whoosh counts it), so that the bound on
-their expansion and the words highlighted are the same as with Whoosh.
+Each analysed field is given as its words joined by spaces to tantivy's whitespace tokenizer
+(words hold no spaces), faster than a token object per word; a passage's stored fields are one
+JSON blob (one read per hit). Facet columns are integer fast fields: a short hash of each value,
+read back through the field's term list, so that one generation's columns come from a few batch
+reads, not from a stored document per passage. Wildcards, prefixes, fuzzy words and date ranges
+are expanded to index words here (tantivy's term list, Levenshtein distance as Whoosh counts
+it), so that the bound on their expansion and the words highlighted are the same as with Whoosh.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 import tantivy
@@ -31,15 +34,18 @@ from . import FIELD_BOOSTS, Budget, Columns, load_names
 PASSAGES = "passages"
 CITATIONS = "citations"
 RAW = ("passage_id", "doc_id", "kind", "date", "type", "language", "collection", "rights")
+STORED = ("passage_id", "doc_id", "kind", "position", "title", "author", "date", "type",
+          "language", "collection", "year", "text")
 CODED = {"doc_id": "docno", "type": "typecode", "language": "langcode",
          "collection": "collcode", "date": "datecode"}
 MULTI_RAW = ("authors", "persons")
-TOKENIZED = {"title": True, "author": True, "text": True, "text_exact": False}  # → stored
+TOKENIZED = ("title", "author", "text", "text_exact")
 POSITIONS = {"title", "author", "text_exact"}  # the stemmed text keeps no positions
 _TOKENIZER = "library"  # pre-tokenised fields still name a tokenizer: whitespace
 _HEAP = 128_000_000
 
 
+@lru_cache(maxsize=65_536)  # per-document values recur for every passage
 def code(value: str) -> int:
     """A value as a signed 64-bit integer (fast fields hold numbers)."""
     return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big",
@@ -49,17 +55,17 @@ def code(value: str) -> int:
 def passage_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
     for name in RAW:
-        sb.add_text_field(name, stored=True, tokenizer_name="raw")
+        sb.add_text_field(name, stored=False, tokenizer_name="raw")
     for name in MULTI_RAW:
         sb.add_text_field(name, stored=False, tokenizer_name="raw")
     sb.add_text_field("doc_sha", stored=False, tokenizer_name="raw")
-    for name, stored in TOKENIZED.items():
-        sb.add_text_field(name, stored=stored, tokenizer_name=_TOKENIZER,
+    for name in TOKENIZED:
+        sb.add_text_field(name, stored=False, tokenizer_name=_TOKENIZER,
                           index_option="position" if name in POSITIONS else "freq")
+    sb.add_bytes_field("stored", stored=True)
     for name in CODED.values():
         sb.add_integer_field(name, fast=True)
-    sb.add_integer_field("year", stored=True, indexed=True, fast=True)
-    sb.add_integer_field("position", stored=True)
+    sb.add_integer_field("year", indexed=True, fast=True)
     return sb.build()
 
 
@@ -97,6 +103,7 @@ class TantivyWriter:
         self.cw = self.citations.writer(15_000_000, 1)
         self.stemmed = TextAnalyzer(names)
         self.exact = ExactAnalyzer()
+        self._meta: dict[str, str] = {}  # a document's title and author words, analysed once
 
     def delete_document(self, doc_id: str) -> None:
         self.pw.delete_documents_by_term("doc_id", doc_id)
@@ -114,12 +121,23 @@ class TantivyWriter:
                 if value.strip():
                     d.add_text(name, value.strip())
         d.add_integer("year", int(record["year"] or 0))
-        d.add_integer("position", int(record["position"]))
-        for name in TOKENIZED:
-            analyzer = self.stemmed if name == "text" else self.exact
-            text = record[name] or ""
-            tokens = [tantivy.Token(w, i, 0, 0) for i, w in enumerate(analyzer.words(text))]
-            d.add_pre_tokenized_text(name, tantivy.PreTokenizedString(text, tokens))
+        for name in ("title", "author"):
+            value = record[name] or ""
+            key = f"{name}\0{value}"
+            words = self._meta.get(key)
+            if words is None:
+                if len(self._meta) > 10_000:
+                    self._meta.clear()
+                words = self._meta[key] = " ".join(self.exact.words(value))
+            d.add_text(name, words)
+        words = record.get("_words")  # analysed beforehand, maybe by another process
+        if words is None:
+            text = record["text"] or ""
+            words = (" ".join(self.stemmed.words(text)), " ".join(self.exact.words(text)))
+        d.add_text("text", words[0])
+        d.add_text("text_exact", words[1])
+        d.add_bytes("stored", json.dumps({k: record[k] for k in STORED},
+                                         ensure_ascii=False).encode())
         self.pw.add_document(d)
 
     def add_citation(self, record: dict) -> None:
@@ -201,10 +219,6 @@ class _Translator:
 
 
 # -- reading -----------------------------------------------------------------------------------
-def _flat(doc: tantivy.Document) -> dict:
-    return {k: (v[0] if v else "") for k, v in doc.to_dict().items()}
-
-
 def _key(addr) -> int:
     return (addr.segment_ord << 32) | addr.doc
 
@@ -237,7 +251,7 @@ class TantivySession:
         return found
 
     def stored(self, key: int) -> dict:
-        return _flat(self.s.doc(_addr(key)))
+        return json.loads(bytes(self.s.doc(_addr(key)).to_dict()["stored"][0]))
 
     def find(self, field: str, value: str) -> dict | None:
         hits = self._all(tantivy.Query.term_query(self.schema, field, value), 1)
