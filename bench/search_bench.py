@@ -48,7 +48,7 @@ from whoosh.qparser import FuzzyTermPlugin, QueryParser  # noqa: E402
 
 from indexer.chunker import split_sentences  # noqa: E402
 from indexer.header import HeaderRecord, tei_document  # noqa: E402
-from indexer.index import build_index  # noqa: E402
+from indexer.index import build_index, update_index  # noqa: E402
 from indexer.tei import XML_ID, E, serialize  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "kremlin-en-2021-2022.csv"
@@ -112,6 +112,16 @@ def make_store(store: Path, copies: int, scale: float = 1.0
             )
             (store / f"{doc_id}.xml").write_bytes(serialize(tei_document(rec, E.body(body))))
     return passages, len(items) * copies
+
+
+def add_documents(store: Path, n: int) -> list[Path]:
+    """``n`` new documents (copies of existing ones under new ids), as an import adds them."""
+    added = []
+    for i, path in enumerate(sorted(store.glob("kremlin-00-*.xml"))[:n]):
+        new = store / f"added-{i:02d}.xml"
+        new.write_bytes(path.read_bytes().replace(path.stem.encode(), new.stem.encode()))
+        added.append(new)
+    return added
 
 
 def bare_index(passages: list[tuple[str, str]], where: Path) -> float:
@@ -268,6 +278,12 @@ def main() -> int:
         if len(engines) == 2:
             print(f"  {engines[1]} / {engines[0]} build speed: "
                   f"{build[engines[0]] / build[engines[1]]:.1f}×")
+        added = add_documents(store, 10)
+        print(f"\nadding {len(added)} documents to the library (update_index; target ≤ 2 s):")
+        for engine in engines:
+            started = time.perf_counter()
+            update_index(store, work / engine / "index", added)
+            print(f"  {engine:<8} {time.perf_counter() - started:6.2f} s", flush=True)
 
         queries = make_queries(passages, args.queries, random.Random(7))
         api = {e: serve_and_time(e, store, work / e, queries) for e in engines}

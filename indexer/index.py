@@ -95,23 +95,6 @@ def _add(writer: engines.Writer, docs: list[Document], register: Register
     return n_passages, n_citations
 
 
-def read_store(sources: Path, strict: bool = False
-               ) -> tuple[list[Document], list[tuple[Path, str]]]:
-    """Every readable document of the store, and a fault line for each file that is not.
-
-    A malformed file is left out of the index (and said so) rather than taking the whole site
-    down; ``strict`` makes any fault a :class:`BuildError` listing them all."""
-    docs, faults = [], []
-    for path in document_paths(sources):
-        try:
-            docs.append(read_document(path))
-        except XMLInputError as exc:
-            faults.append((path, str(exc)))
-    if faults and strict:
-        raise BuildError("cannot index the store:\n  " + "\n  ".join(f for _, f in faults))
-    return docs, faults
-
-
 def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -57,6 +57,8 @@ TOP_K = 120
 SORTS = {"relevance": "relevance", "date": "date, oldest first",
          "date-desc": "date, newest first", "title": "title"}
 PASSAGES_PER_DOC = 3
+# Facets of the document's metadata, the same in each of its passages (persons are per passage).
+PER_DOCUMENT = frozenset({"authors", "type", "language", "collection", "year", "decade"})
 
 
 class _Snapshot:
@@ -87,6 +89,7 @@ class _Snapshot:
             for items in table.values():
                 items.sort(key=lambda c: (c.source_doc, _num(c.n), c.target_passage))
         self._titles: dict[str, str] | None = None
+        self._by_doc: dict[str, dict] = {}
 
     def titles(self, session) -> dict[str, str]:
         """Each document's title, read on first use (only a sort by title needs them)."""
@@ -95,15 +98,28 @@ class _Snapshot:
                             for d, n in self.first.items()}
         return self._titles
 
-    def count(self, spec: FacetSpec, matched: list[int]) -> Counter:
-        """Documents per facet value among ``matched`` passages: a document counts once for a
-        value however many of its passages match (map, zip and set keep the loops in C)."""
-        docs = map(self.columns["doc_id"].__getitem__, matched)
+    def by_doc(self, field: str, multi: bool = False) -> dict:
+        """A per-document facet's value for each document (read from its first passage)."""
+        table = self._by_doc.get(field)
+        if table is None:
+            source = self.multi[field] if multi else self.columns[field]
+            table = self._by_doc[field] = {d: source[k] for d, k in self.first.items()}
+        return table
+
+    def count(self, spec: FacetSpec, matched: list[int], docs) -> Counter:
+        """Documents per facet value among ``matched`` passages (of the documents ``docs``): a
+        document counts once for a value however many of its passages match. A document's
+        metadata is the same in each of its passages, so those facets count documents, not
+        passages (map, zip and set keep the loops in C)."""
+        if spec.field in PER_DOCUMENT:
+            values = map(self.by_doc(spec.field, spec.multi).__getitem__, docs)
+            return Counter(chain.from_iterable(values) if spec.multi else values)
+        doc_ids = map(self.columns["doc_id"].__getitem__, matched)
         if spec.multi:
             values = map(self.multi[spec.field].__getitem__, matched)
-            pairs = {(d, v) for d, vs in zip(docs, values, strict=True) for v in vs}
+            pairs = {(d, v) for d, vs in zip(doc_ids, values, strict=True) for v in vs}
         else:
-            pairs = set(zip(docs, map(self.columns[spec.field].__getitem__, matched),
+            pairs = set(zip(doc_ids, map(self.columns[spec.field].__getitem__, matched),
                             strict=True))
         return Counter(v for _, v in pairs)
 
@@ -225,7 +241,7 @@ class Searcher:
         doc_of = snap.columns["doc_id"].__getitem__
         matched = [key for key, _ in hits]
         per_doc = Counter(map(doc_of, matched))
-        facets = self._facets(snap, matched, filters)
+        facets = self._facets(snap, matched, per_doc, filters)
         top = hits if req.within else hits[:TOP_K]
         matcher = TermMatcher(parsed.query, s, self.builder.stemmed, self.register, budget)
 
@@ -280,11 +296,11 @@ class Searcher:
                           kwic(text, spans), score or 0.0,
                           list(snap.cited_by.get(pid, ())), list(snap.cites.get(pid, ())))
 
-    def _facets(self, snap: _Snapshot, matched: list[int],
+    def _facets(self, snap: _Snapshot, matched: list[int], docs,
                 filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
         out = {}
         for spec in FACETS:
-            counts = snap.count(spec, matched)
+            counts = snap.count(spec, matched, docs)
             counts.pop("", None)
             if spec.numeric:
                 counts.pop(0, None)

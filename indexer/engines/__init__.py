@@ -32,12 +32,6 @@ ENGINES = ("whoosh", "tantivy")
 DEFAULT = "whoosh"
 ENGINE_FILE = "engine.json"
 NAMES_FILE = "names.json"  # folded words never stemmed (names): the analysis of this index
-# Fields of a passage record (see ``indexer.index.passage_records``).
-PASSAGE_FIELDS = ("passage_id", "doc_id", "tei_sha", "kind", "position", "title", "author",
-                  "authors", "date", "year", "type", "language", "collection", "rights",
-                  "persons", "text", "text_exact")
-CITATION_FIELDS = ("note_id", "n", "source_doc", "source_passage", "target_doc",
-                   "target_passage", "status", "cert", "text")
 # Per-passage columns the facets and grouping read, and those holding several values.
 COLUMNS = ("doc_id", "type", "language", "collection", "year", "date")
 MULTI = ("authors", "persons")
