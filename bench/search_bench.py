@@ -1,22 +1,23 @@
-"""Search benchmark: index build throughput and search latency on a large collection.
+"""Search benchmark: index build throughput and search latency on a large collection, for both
+engines in one run.
 
-    python bench/search_bench.py            # full size: about 300,000 passages, 60 MB of text
-    python bench/search_bench.py --copies 2 --queries 20    # a quick look
+    python bench/search_bench.py            # full size: 208,774 passages, 53 MB of text
+    python bench/search_bench.py --scale 0.05 --queries 20    # a quick look (~10k passages)
 
 Builds a collection from the 816 Kremlin news items of ``bench/data`` (CC BY 4.0) repeated with
 variations (sentence order shuffled, a share of sentences dropped, numbers changed) into TEI files,
 then, in one run:
 
 1. indexes the same passages with bare Whoosh (one stemmed text field, stored) and with the
-   library's own build (TEI parsing, two analysed text fields, person tagging, facets), and prints
-   both throughputs and their ratio;
-2. starts ``library serve`` on the collection and times ``/api/search`` over HTTP (snippets, KWIC,
-   facets and name variants included) for term, AND, phrase, fuzzy, prefix and name-variant
-   queries drawn from the collection, beside bare Whoosh answering the same queries in-process
-   (top 10 with highlighted snippets, no facets).
+   library's own build on each engine (TEI parsing, two analysed text fields, person tagging,
+   facets), and prints the throughputs and their ratios;
+2. starts ``library serve`` on the collection with each engine and times ``/api/search`` over
+   HTTP (snippets, KWIC, facets and name variants included) for term, AND, phrase, fuzzy, prefix
+   and name-variant queries drawn from the collection, beside bare Whoosh answering the same
+   queries in-process (top 10 with highlighted snippets, no facets).
 
-Targets (issue 3): build ≥ 0.8 × bare Whoosh; p95 ≤ 50 ms for term, AND and phrase; p95 ≤ 150 ms
-for fuzzy and prefix. Run on demand; never part of the test suite.
+Targets: Whoosh build ≥ 0.8 × bare Whoosh, tantivy build ≥ 2.0 MB/s; p95 ≤ 50 ms for term, AND
+and phrase; p95 ≤ 150 ms for fuzzy and prefix. Run on demand; never part of the test suite.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from whoosh.qparser import FuzzyTermPlugin, QueryParser  # noqa: E402
 
 from indexer.chunker import split_sentences  # noqa: E402
 from indexer.header import HeaderRecord, tei_document  # noqa: E402
-from indexer.index import build_index  # noqa: E402
+from indexer.index import build_index, update_index  # noqa: E402
 from indexer.tei import XML_ID, E, serialize  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "kremlin-en-2021-2022.csv"
@@ -81,13 +82,16 @@ def vary(sentences: list[str], rng: random.Random, copy: int) -> list[str]:
     return [re.sub(r"\d+", lambda m: str(int(m.group()) + copy), s) for s in kept]
 
 
-def make_store(store: Path, copies: int) -> tuple[list[tuple[str, str]], int]:
-    """TEI files for ``copies`` varied copies of the items; returns (passage id, text) pairs."""
+def make_store(store: Path, copies: int, scale: float = 1.0
+               ) -> tuple[list[tuple[str, str]], int]:
+    """TEI files for ``copies`` varied copies of the items (a ``scale`` share of them); returns
+    (passage id, text) pairs."""
     store.mkdir(parents=True)
     shutil.copy(ROOT / "sources" / "persons.xml", store / "persons.xml")
     rng = random.Random(1953)
     passages: list[tuple[str, str]] = []
     items = read_items()
+    items = items[: max(1, round(len(items) * scale))]
     for copy in range(copies):
         for i, item in enumerate(items):
             doc_id = f"kremlin-{copy:02d}-{i:04d}"
@@ -108,6 +112,16 @@ def make_store(store: Path, copies: int) -> tuple[list[tuple[str, str]], int]:
             )
             (store / f"{doc_id}.xml").write_bytes(serialize(tei_document(rec, E.body(body))))
     return passages, len(items) * copies
+
+
+def add_documents(store: Path, n: int) -> list[Path]:
+    """``n`` new documents (copies of existing ones under new ids), as an import adds them."""
+    added = []
+    for i, path in enumerate(sorted(store.glob("kremlin-00-*.xml"))[:n]):
+        new = store / f"added-{i:02d}.xml"
+        new.write_bytes(path.read_bytes().replace(path.stem.encode(), new.stem.encode()))
+        added.append(new)
+    return added
 
 
 def bare_index(passages: list[tuple[str, str]], where: Path) -> float:
@@ -192,75 +206,105 @@ def time_bare(where: Path, queries: dict) -> dict:
     return out
 
 
+def serve_and_time(engine: str, store: Path, home: Path, queries: dict) -> dict:
+    port = free_port()
+    env = dict(os.environ, LIBRARY_SOURCES=str(store), LIBRARY_HOME=str(home),
+               LIBRARY_ENGINE=engine)
+    server = subprocess.Popen([sys.executable, "-m", "library.cli", "serve", "--port",
+                               str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 600
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/search?q=russia", timeout=60).read()
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("library serve did not start") from None
+                time.sleep(0.5)
+        for q in ("government", "Putin", "economy AND growth"):  # warm caches
+            urllib.request.urlopen(f"{base}/api/search?q={urllib.parse.quote(q)}").read()
+        return time_api(base, queries)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--copies", type=int, default=17, help="copies of the 816 items (17 ≈ 300k "
-                    "passages)")
+    ap.add_argument("--copies", type=int, default=17, help="copies of the 816 items (17: "
+                    "208,774 passages)")
+    ap.add_argument("--scale", type=float, default=1.0, help="share of the 816 items to use "
+                    "(0.05 for a quick run)")
     ap.add_argument("--queries", type=int, default=40, help="queries of each kind")
+    ap.add_argument("--engines", default="whoosh,tantivy", help="engines to compare")
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
     args = ap.parse_args()
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     work = args.keep or Path(tempfile.mkdtemp(prefix="library-bench-"))
     if args.keep and work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
-    store, home = work / "sources", work / "home"
+    store = work / "sources"
     try:
-        print(f"collection: {args.copies} × 816 Kremlin items → {store}")
+        print(f"collection: {args.copies} × {args.scale:g} of 816 Kremlin items → {store}")
         started = time.perf_counter()
-        passages, docs = make_store(store, args.copies)
+        passages, docs = make_store(store, args.copies, args.scale)
         text_mb = sum(len(t.encode()) for _, t in passages) / 1e6
         print(f"  {docs:,} documents, {len(passages):,} passages, {text_mb:.1f} MB of text "
-              f"(generated in {time.perf_counter() - started:.0f} s)")
+              f"(generated in {time.perf_counter() - started:.0f} s)", flush=True)
 
         bare_s = bare_index(passages, work / "bare")
-        started = time.perf_counter()
-        report = build_index(store, home / "index")
-        ours_s = time.perf_counter() - started
-        # the library also indexes each document's record (one passage per document)
-        assert report.passages == len(passages) + docs, (report.passages, len(passages))
-        bare_rate, ours_rate = text_mb / bare_s, text_mb / ours_s
-        print("\nindex build                      seconds     MB/s")
+        build: dict[str, float] = {}
+        for engine in engines:
+            started = time.perf_counter()
+            report = build_index(store, work / engine / "index", engine=engine)
+            build[engine] = time.perf_counter() - started
+            # the library also indexes each document's record (one passage per document)
+            assert report.passages == len(passages) + docs, (report.passages, len(passages))
+            print(f"  built with {engine} in {build[engine]:.1f} s", flush=True)
+        bare_rate = text_mb / bare_s
+        print("\nindex build                      seconds     MB/s   × bare Whoosh   target")
         print(f"  bare Whoosh (1 stemmed field)  {bare_s:8.1f}  {bare_rate:7.3f}")
-        print(f"  library build_index            {ours_s:8.1f}  {ours_rate:7.3f}")
-        print(f"  ratio library / bare: {ours_rate / bare_rate:.2f}  (target ≥ 0.80)")
+        goals = {"whoosh": ("≥ 0.80 × bare", lambda r: r / bare_rate >= 0.8),
+                 "tantivy": ("≥ 2.0 MB/s", lambda r: r >= 2.0)}
+        for engine in engines:
+            rate = text_mb / build[engine]
+            goal, ok = goals[engine]
+            print(f"  library, {engine:<8}              {build[engine]:8.1f}  {rate:7.3f}   "
+                  f"{rate / bare_rate:10.2f}   {goal}: {'met' if ok(rate) else 'not met'}")
+        if len(engines) == 2:
+            print(f"  {engines[1]} / {engines[0]} build speed: "
+                  f"{build[engines[0]] / build[engines[1]]:.1f}×")
+        added = add_documents(store, 10)
+        print(f"\nadding {len(added)} documents to the library (update_index; target ≤ 2 s):")
+        for engine in engines:
+            started = time.perf_counter()
+            update_index(store, work / engine / "index", added)
+            print(f"  {engine:<8} {time.perf_counter() - started:6.2f} s", flush=True)
 
         queries = make_queries(passages, args.queries, random.Random(7))
-        port = free_port()
-        env = dict(os.environ, LIBRARY_SOURCES=str(store), LIBRARY_HOME=str(home))
-        server = subprocess.Popen([sys.executable, "-m", "library.cli", "serve", "--port",
-                                   str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.DEVNULL)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 300
-            while True:
-                try:
-                    urllib.request.urlopen(f"{base}/api/search?q=russia", timeout=60).read()
-                    break
-                except OSError:
-                    if server.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("library serve did not start") from None
-                    time.sleep(0.5)
-            for q in ("government", "Putin", "economy AND growth"):  # warm caches
-                urllib.request.urlopen(f"{base}/api/search?q={urllib.parse.quote(q)}").read()
-            api = time_api(base, queries)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        api = {e: serve_and_time(e, store, work / e, queries) for e in engines}
         bare = time_bare(work / "bare", queries)
         target = {"term": 50, "AND": 50, "phrase": 50, "fuzzy": 150, "prefix": 150}
-        print(f"\nsearch latency, ms ({args.queries} queries each; library = /api/search over HTTP "
-              "with snippets, KWIC, facets, name variants; bare = Whoosh in-process, top 10 with "
-              "snippets)")
-        print("  kind           library p50   p95    bare p50   p95   target p95   met")
+        print(f"\nsearch latency, ms ({args.queries} queries each; library = /api/search over "
+              "HTTP with snippets, KWIC, facets, name variants; bare = Whoosh in-process, top 10 "
+              "with snippets)")
+        head = "".join(f"  {e:>8} p50    p95" for e in engines)
+        ratio = "  p95 ratio" if len(engines) == 2 else ""
+        print(f"  kind         {head}{ratio}   bare p50   p95   target p95")
         for kind in KINDS:
-            lib_t, bare_t = api[kind], bare.get(kind)
-            goal = target.get(kind)
-            met = "—" if goal is None else ("yes" if percentile(lib_t, 95) <= goal else "no")
+            cols = "".join(f"  {statistics.median(api[e][kind]):12.1f} "
+                           f"{percentile(api[e][kind], 95):6.1f}" for e in engines)
+            if len(engines) == 2:
+                cols += f"  {percentile(api[engines[0]][kind], 95) / max(percentile(api[engines[1]][kind], 95), 0.01):9.1f}×"  # noqa: E501
+            bare_t = bare.get(kind)
             bare_cols = (f"{statistics.median(bare_t):8.1f} {percentile(bare_t, 95):6.1f}"
                          if bare_t else "       —      —")
-            print(f"  {kind:<13} {statistics.median(lib_t):8.1f} {percentile(lib_t, 95):6.1f}   "
-                  f"{bare_cols}   {('≤ ' + str(goal)) if goal else '     —':>9}   {met}")
+            goal = target.get(kind)
+            print(f"  {kind:<12}{cols}   {bare_cols}   {('≤ ' + str(goal)) if goal else '—':>9}")
         print("\nexample queries: " + "; ".join(f"{k}: {v[0]}" for k, v in queries.items()))
     finally:
         if not args.keep:

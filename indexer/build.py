@@ -68,16 +68,16 @@ def build_sources(paths: Paths) -> SeedReport:
     return SeedReport(len(documents), written, footnotes)
 
 
-def build_all(paths: Paths, on_wait=None) -> tuple[SeedReport, BuildReport]:
+def build_all(paths: Paths, on_wait=None, jobs: int = 1) -> tuple[SeedReport, BuildReport]:
     """Seeds → TEI → index, with the essay's quotations traced against the index of the other
     documents before the essay is written (tracing leaves the quoting document out). Runs
     under the library's write lock (``on_wait`` hears while it waits for it)."""
     documents, essay_id, footnotes = generate(paths)
     with write_lock(paths.home, "build", on_wait=on_wait):
-        return _build_all(paths, documents, essay_id, footnotes)
+        return _build_all(paths, documents, essay_id, footnotes, jobs)
 
 
-def _build_all(paths: Paths, documents: dict, essay_id: str, footnotes: int
+def _build_all(paths: Paths, documents: dict, essay_id: str, footnotes: int, jobs: int = 1
                ) -> tuple[SeedReport, BuildReport]:
     essay_path = paths.sources / f"{essay_id}.xml"
     written = {doc_id for doc_id, d in documents.items()
@@ -86,7 +86,7 @@ def _build_all(paths: Paths, documents: dict, essay_id: str, footnotes: int
                # the same on every build
                if (doc_id != essay_id or not essay_path.exists())
                and write_document(paths.sources, doc_id, _bytes(d))}
-    report = build_index(paths.sources, paths.index)
+    report = build_index(paths.sources, paths.index, jobs=jobs)
     from library.searcher import Searcher  # the tracer searches the index just built
     from library.trace import Tracer
 

@@ -1,9 +1,11 @@
-"""TEI store → Whoosh index, on disk under ``$LIBRARY_HOME/index``.
+"""TEI store → search index, on disk under ``$LIBRARY_HOME/index``, through the engine chosen
+(``indexer.engines``: Whoosh by default, or tantivy).
 
-Two indexes share the folder: ``passages`` (one entry per passage, with its document's metadata)
-and ``citations`` (one entry per footnote target: who cites what), so the reader can show
-"cited by" without reading every document. A build writes a new folder and swaps it in only when
-complete: a failed build leaves the previous index as it was.
+The index holds ``passages`` (one entry per passage, with its document's metadata) and
+``citations`` (one entry per footnote target: who cites what), so the reader can show "cited by"
+without reading every document. A build writes a new folder and swaps it in only when complete:
+a failed build leaves the previous index as it was. The folder records which engine made it;
+an index made by another engine than the one chosen is rebuilt from the store.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-
-from .analysis import capitalised_words, exact_analyzer, text_analyzer
+from . import engines
+from .analysis import capitalised_words
+from .buildjobs import analyse_all, read_all
 from .persons import REGISTER_ID, Register
 from .store import document_paths
 from .teidoc import Document, read_document
@@ -30,49 +31,9 @@ from .xmlsafe import XMLInputError
 
 log = logging.getLogger("library.index")
 
-PASSAGES = "passages"
-CITATIONS = "citations"
 # Stored files left out of the index because they cannot be read, by name → sha256, so that a
 # damaged file is not taken for a stale one (and re-read) on every start.
 LEFT_OUT = "left-out.json"
-
-
-def passage_schema(names: set[str] | frozenset[str] = frozenset()) -> Schema:
-    """One entry per passage. ``names``: folded words never to stem (see ``analysis``)."""
-    return Schema(
-        passage_id=ID(stored=True, unique=True),
-        doc_id=ID(stored=True, sortable=True),
-        tei_sha=ID(sortable=True),  # the stored TEI's sha256: tells a stale index entry
-        kind=ID(stored=True),
-        position=NUMERIC(stored=True),
-        title=TEXT(stored=True, analyzer=exact_analyzer(), field_boost=2.0),
-        author=TEXT(stored=True, analyzer=exact_analyzer()),
-        authors=KEYWORD(commas=True),
-        date=ID(stored=True, sortable=True),
-        year=NUMERIC(sortable=True),
-        type=ID(stored=True, sortable=True),
-        language=ID(sortable=True),
-        collection=ID(sortable=True),
-        rights=ID(),
-        persons=KEYWORD(commas=True),
-        # phrases and proximity go to text_exact, so the stemmed field keeps no positions
-        text=TEXT(stored=True, analyzer=text_analyzer(names), phrase=False),
-        text_exact=TEXT(analyzer=exact_analyzer(), phrase=True),
-    )
-
-
-def citation_schema() -> Schema:
-    return Schema(
-        note_id=ID(stored=True),
-        n=STORED(),
-        source_doc=ID(stored=True),
-        source_passage=ID(stored=True),
-        target_doc=ID(stored=True),
-        target_passage=ID(stored=True),
-        status=STORED(),
-        cert=STORED(),
-        text=STORED(),
-    )
 
 
 class BuildError(RuntimeError):
@@ -87,6 +48,7 @@ class BuildReport:
     citations: int
     seconds: float
     left_out: list[str] = field(default_factory=list)  # unreadable files, with the reason
+    engine: str = ""
 
 
 def passage_records(doc: Document, register: Register):
@@ -119,34 +81,18 @@ def citation_records(doc: Document):
             }
 
 
-def _add(pw, cw, docs: list[Document], register: Register) -> tuple[int, int]:
-    """Add the passages and citations of ``docs`` to the two writers: (passages, citations)."""
+def _add(writer: engines.Writer, docs: list[Document], register: Register
+         ) -> tuple[int, int]:
+    """Add the passages and citations of ``docs``: (passages, citations)."""
     n_passages = n_citations = 0
     for doc in docs:
         for record in passage_records(doc, register):
-            pw.add_document(**record)
+            writer.add_passage(record)
             n_passages += 1
         for record in citation_records(doc):
-            cw.add_document(**record)
+            writer.add_citation(record)
             n_citations += 1
     return n_passages, n_citations
-
-
-def read_store(sources: Path, strict: bool = False
-               ) -> tuple[list[Document], list[tuple[Path, str]]]:
-    """Every readable document of the store, and a fault line for each file that is not.
-
-    A malformed file is left out of the index (and said so) rather than taking the whole site
-    down; ``strict`` makes any fault a :class:`BuildError` listing them all."""
-    docs, faults = [], []
-    for path in document_paths(sources):
-        try:
-            docs.append(read_document(path))
-        except XMLInputError as exc:
-            faults.append((path, str(exc)))
-    if faults and strict:
-        raise BuildError("cannot index the store:\n  " + "\n  ".join(f for _, f in faults))
-    return docs, faults
 
 
 def _sha(path: Path) -> str:
@@ -166,30 +112,55 @@ def _save_left_out(index_dir: Path, left_out: dict[str, str]) -> None:
     os.replace(tmp, index_dir / LEFT_OUT)
 
 
-def build_index(sources: Path, index_dir: Path, strict: bool = False) -> BuildReport:
-    """Index every document of ``sources`` into ``index_dir`` (replaced only on success).
+def build_index(sources: Path, index_dir: Path, strict: bool = False,
+                engine: str | None = None, jobs: int = 1) -> BuildReport:
+    """Index every document of ``sources`` into ``index_dir`` (replaced only on success), with
+    ``engine`` (default: ``LIBRARY_ENGINE``, else the engine of the index there, else Whoosh);
+    ``jobs`` processes share the per-document work (``buildjobs``).
 
     The new index is written into a folder of its own and renamed into place, so readers see
     the old index or the new one, never a mixture; the caller holds the write lock."""
+    chosen = engines.get(engines.chosen(engine, index_dir))
     started = time.perf_counter()
-    docs, faults = read_store(sources, strict)
+    items, faults = [], []
+    for path, fault, item in read_all(document_paths(sources), sources / f"{REGISTER_ID}.xml",
+                                      jobs):
+        if fault is None:
+            items.append(item)
+        else:
+            faults.append((path, fault))
+    if faults and strict:
+        raise BuildError("cannot index the store:\n  " + "\n  ".join(f for _, f in faults))
     for _, fault in faults:
         log.warning("left out of the index: %s", fault)
     register = Register.load(sources / f"{REGISTER_ID}.xml")
     names = register.name_words() | capitalised_words(
-        p.text for d in docs for p in d.passages if p.kind != "bibl")
+        [r["text"] for d in items for r in d.passages if r["kind"] != "bibl"]
+        + [t for d in items for t in d.other_texts])
+    names = frozenset(names)
+    passages = [r for d in items for r in d.passages]
+    if chosen.name == "tantivy":  # handed words: analysed here, over the jobs
+        analyse_all(passages, names, jobs)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building.",
                                      dir=index_dir.parent))
     try:
-        passages = whoosh_index.create_in(building, passage_schema(names), indexname=PASSAGES)
-        citations = whoosh_index.create_in(building, citation_schema(), indexname=CITATIONS)
-        pw = passages.writer(limitmb=256)
-        cw = citations.writer()
-        n_passages, n_citations = _add(pw, cw, docs, register)
-        n_notes = sum(len(doc.notes) for doc in docs)
-        pw.commit()
-        cw.commit()
+        writer = chosen.create(building, names)
+        try:
+            for record in passages:
+                writer.add_passage(record)
+            n_passages = len(passages)
+            n_citations = 0
+            for d in items:
+                for record in d.citations:
+                    writer.add_citation(record)
+                    n_citations += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        n_notes = sum(d.notes for d in items)
+        writer.commit()
+        engines.mark(building, chosen.name, names)
         _save_left_out(building, {path.stem: _sha(path) for path, _ in faults})
         building.chmod(0o755)
         old = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.old.", dir=index_dir.parent))
@@ -201,22 +172,14 @@ def build_index(sources: Path, index_dir: Path, strict: bool = False) -> BuildRe
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return BuildReport(len(docs), n_passages, n_notes, n_citations,
-                       time.perf_counter() - started, [f for _, f in faults])
+    return BuildReport(len(items), n_passages, n_notes, n_citations,
+                       time.perf_counter() - started, [f for _, f in faults], chosen.name)
 
 
 def stale_documents(sources: Path, index_dir: Path) -> tuple[list[Path], list[str]]:
     """What the index lacks or holds wrongly: stored files whose TEI differs from what was
     indexed (or was never indexed), and indexed documents no longer in the store."""
-    ix = whoosh_index.open_dir(index_dir, indexname=PASSAGES)
-    indexed: dict[str, str] = {}
-    with ix.searcher() as s:
-        reader = s.reader()
-        if reader.doc_count():
-            ids = reader.column_reader("doc_id", translate=True)
-            shas = reader.column_reader("tei_sha", translate=True)
-            for docnum in reader.all_doc_ids():
-                indexed.setdefault(ids[docnum], shas[docnum])
+    indexed = _engine_of(index_dir).indexed(index_dir)
     left_out = _left_out(index_dir)
     stale, present = [], set()
     for path in document_paths(sources):
@@ -233,7 +196,7 @@ def stale_documents(sources: Path, index_dir: Path) -> tuple[list[Path], list[st
 def update_index(sources: Path, index_dir: Path, paths: list[Path],
                  removed: list[str] = ()) -> int:
     """Re-index the documents at ``paths`` and drop ``removed`` ones, in one commit per index
-    (Whoosh commits are atomic: a crash leaves the index as it was before). Returns the number
+    (commits are atomic: a crash leaves the index as it was before). Returns the number
     of passages written. A file that cannot be read is left out (its earlier entries go), with a
     log line; ``library check`` names its fault."""
     docs, left_out = [], _left_out(index_dir)
@@ -246,20 +209,15 @@ def update_index(sources: Path, index_dir: Path, paths: list[Path],
             left_out[path.stem] = _sha(path)
             removed = [*removed, path.stem]
     register = Register.load(sources / f"{REGISTER_ID}.xml")
-    passages = whoosh_index.open_dir(index_dir, indexname=PASSAGES)
-    citations = whoosh_index.open_dir(index_dir, indexname=CITATIONS)
-    pw, cw = passages.writer(limitmb=128), citations.writer()
+    writer = _engine_of(index_dir).writer(index_dir)
     try:
         for doc_id in [d.doc_id for d in docs] + list(removed):
-            pw.delete_by_term("doc_id", doc_id)
-            cw.delete_by_term("source_doc", doc_id)
-        written, _ = _add(pw, cw, docs, register)
+            writer.delete_document(doc_id)
+        written, _ = _add(writer, docs, register)
     except BaseException:
-        pw.cancel()
-        cw.cancel()
+        writer.cancel()
         raise
-    cw.commit()
-    pw.commit()
+    writer.commit()
     _save_left_out(index_dir, left_out)
     return written
 
@@ -272,36 +230,47 @@ def reconcile(sources: Path, index_dir: Path) -> tuple[int, int]:
     return len(stale), len(removed)
 
 
+# Past this many passages the README recommends tantivy (measured: bench/search_bench.py).
+TANTIVY_ABOVE = 100_000
+
+
+def engine_advice(index_dir: Path) -> str | None:
+    """A note when a Whoosh library has grown past the size where tantivy is recommended."""
+    made_by = engines.made_by(index_dir)
+    if made_by != "whoosh":
+        return None
+    try:
+        with engines.get(made_by).reader(index_dir).session() as s:
+            n = s.doc_count()
+    except Exception:  # noqa: BLE001  (advice only: an unreadable index is reported elsewhere)
+        return None
+    if n <= TANTIVY_ABOVE:
+        return None
+    return (f"the library holds {n:,} passages; past {TANTIVY_ABOVE:,} the README recommends "
+            "the tantivy engine (faster builds and searches): library build --engine tantivy")
+
+
 def left_out_files(index_dir: Path) -> list[str]:
     """Names of stored files the index leaves out because they cannot be read."""
     return sorted(_left_out(index_dir))
 
 
-def index_fault(index_dir: Path) -> str | None:
-    """Why the index at ``index_dir`` cannot be used (missing, from an older schema, truncated,
-    garbled, a segment gone), or None when both its parts open and read through."""
-    for name in (PASSAGES, CITATIONS):
-        if not whoosh_index.exists_in(index_dir, indexname=name):
-            return f"the {name} index is missing"
-    try:
-        ix = whoosh_index.open_dir(index_dir, indexname=PASSAGES)
-        if set(ix.schema.names()) != set(passage_schema().names()):
-            return "the index was made by another version of the library"
-        with ix.searcher() as s:
-            reader = s.reader()
-            n = reader.doc_count_all()
-            for column in ("doc_id", "tei_sha", "date", "year"):
-                list(reader.column_reader(column, translate=True))
-            for fieldname in ("doc_id", "persons", "authors"):
-                for term in reader.lexicon(fieldname):
-                    reader.postings(fieldname, term).all_ids()
-            if n:
-                s.stored_fields(n - 1)
-        with whoosh_index.open_dir(index_dir, indexname=CITATIONS).searcher() as s:
-            list(s.all_stored_fields())
-    except Exception as exc:  # noqa: BLE001  (any fault of a damaged file means: rebuild)
-        return f"the index is damaged ({type(exc).__name__}: {exc})"
-    return None
+def _engine_of(index_dir: Path) -> engines.Engine:
+    """The adapter of the engine that made the index in ``index_dir``."""
+    return engines.get(engines.made_by(index_dir) or engines.chosen(folder=index_dir))
+
+
+def index_fault(index_dir: Path, engine: str | None = None) -> str | None:
+    """Why the index at ``index_dir`` cannot be used (missing, made by another engine than the
+    one chosen or by another version of the library, truncated, garbled, a segment gone), or
+    None when its parts open and read through."""
+    made_by = engines.made_by(index_dir)
+    if made_by is None:
+        return "the index is missing"
+    wanted = engines.chosen(engine, index_dir)
+    if made_by != wanted:
+        return f"the index was made by {made_by}, and {wanted} is chosen"
+    return engines.get(made_by).fault(index_dir)
 
 
 def ensure_index(sources: Path, index_dir: Path, wait: bool = True) -> bool:
@@ -336,16 +305,19 @@ def _bring_in_line(sources: Path, index_dir: Path) -> bool:
             fault = f"the index is damaged ({type(exc).__name__}: {exc})"
     started = time.perf_counter()
     report = build_index(sources, index_dir)
-    if index_dir.exists() and "missing" not in fault:
+    if index_dir.exists() and "missing" not in fault and "chosen" not in fault:
         log.warning("%s: rebuilt from %s in %.1f s", fault, sources, report.seconds)
     else:
-        log.info("index built from %s in %.1f s", sources, time.perf_counter() - started)
+        log.info("index built from %s in %.1f s (%s)", sources, time.perf_counter() - started,
+                 fault)
     return True
 
 
 def index_is_current(sources: Path, index_dir: Path) -> bool:
-    """True when an index exists and holds exactly what the store holds."""
-    if not whoosh_index.exists_in(index_dir, indexname=PASSAGES):
+    """True when an index of the chosen engine exists and holds exactly what the store holds."""
+    made_by = engines.made_by(index_dir)
+    if made_by is None or made_by != engines.chosen(folder=index_dir) or \
+            not engines.get(made_by).exists(index_dir):
         return False
     try:
         stale, removed = stale_documents(sources, index_dir)

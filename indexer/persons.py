@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from whoosh.lang.snowball.russian import RussianStemmer
-
-from .analysis import TOKEN, exact_analyzer
+from .analysis import TOKEN, exact_analyzer, russian_stem
 from .tei import NS, XML_ID, XML_LANG, text_of
 from .xmlsafe import parse_file
 
@@ -59,12 +57,7 @@ def words(text: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=100_000)
 def _norm(word: str) -> str:
-    return _russian().stem(word) if _CYRILLIC.search(word) else word
-
-
-@lru_cache(maxsize=1)
-def _russian():
-    return RussianStemmer()
+    return russian_stem(word) if _CYRILLIC.search(word) else word
 
 
 @lru_cache(maxsize=1)
@@ -135,7 +128,7 @@ class Register:
         """Where registered persons are named in ``text`` (character offsets)."""
         if text.isascii():  # the common case: the tokenizer's words, lower-cased, suffice
             tokens = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
-        else:  # whoosh reuses one Token object, so copy what is needed as it goes by
+        else:
             tokens = [(_norm(t.text), t.startchar, t.endchar)
                       for t in _analyzer()(text, chars=True)]
         folded = [t[0] for t in tokens]
@@ -155,7 +148,22 @@ class Register:
 
     def persons_in(self, text: str) -> list[str]:
         """Ids of the persons named in ``text``, in order of first mention."""
-        return list(dict.fromkeys(m.person for m in self.mentions(text)))
+        if not text.isascii():
+            return list(dict.fromkeys(m.person for m in self.mentions(text)))
+        # the common case, once per passage at every build: words only, no offsets, and most
+        # passages name no one (a set test in C settles them)
+        folded = _WORD.findall(text.lower())
+        if self._first.isdisjoint(folded):
+            return []
+        found, i = [], 0
+        while i < len(folded):
+            hit = self.match(folded, i) if folded[i] in self._first else None
+            if hit:
+                found.append(hit[0])
+                i += hit[1]
+            else:
+                i += 1
+        return list(dict.fromkeys(found))
 
 
 

@@ -23,12 +23,14 @@ def _build(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.build import build_all
 
     started = time.perf_counter()
-    seeds, index = build_all(paths, on_wait=_say)
+    if args.engine:  # remembered by the index it builds (engine.json): later commands keep it
+        os.environ["LIBRARY_ENGINE"] = args.engine
+    seeds, index = build_all(paths, on_wait=_say, jobs=args.jobs)
     print(f"TEI: {seeds.documents} documents generated from seeds/ "
           f"({seeds.written} written, {seeds.documents - seeds.written} unchanged), "
           f"{seeds.footnotes} footnotes")
     print(f"index: {index.documents} documents, {index.passages} passages, {index.notes} notes, "
-          f"{index.citations} citation links → {paths.index}")
+          f"{index.citations} citation links → {paths.index} ({index.engine})")
     for fault in index.left_out:
         print(f"left out of the index (run `library check`): {fault}", file=sys.stderr)
     print(f"done in {time.perf_counter() - started:.2f} s")
@@ -136,6 +138,12 @@ def _import(args: argparse.Namespace, paths: Paths) -> int:
             print(f"check: {report.checked} file(s) read, {len(report.imported)} document(s) "
                   f"would be imported; nothing was imported")
         print(report_text(report))
+    if not args.check:
+        from indexer.index import engine_advice
+
+        advice = engine_advice(paths.index)
+        if advice:
+            _say(advice)
     return 1 if problems else report.exit_code
 
 
@@ -203,7 +211,13 @@ def _check(args: argparse.Namespace, paths: Paths) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="library", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("build", help="generate TEI from seeds/ into sources/, then build the index")
+    b = sub.add_parser("build", help="generate TEI from seeds/ into sources/, then build the "
+                       "index")
+    b.add_argument("--engine", choices=["whoosh", "tantivy"],
+                   help="the search engine to build the index with (default: LIBRARY_ENGINE, "
+                   "else the engine of the existing index, else whoosh)")
+    b.add_argument("--jobs", type=int, default=1, help="processes sharing the per-document "
+                   "work of the index build (TEI reading, person tagging, analysis)")
     s = sub.add_parser("serve", help="serve the library (builds the index first if needed)")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=5000)

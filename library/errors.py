@@ -1,12 +1,9 @@
-"""The error a reader's query can be refused with (its own module, so that the query language
-and the limits on what a query may cost can both raise it)."""
+"""The error a reader's query can be refused with. It is defined beside the query tree in
+``indexer`` (the engine adapters refuse a wildcard that expands too far with it, and ``indexer``
+never imports ``library``); the query language and the limits raise it from here."""
 
 from __future__ import annotations
 
+from indexer.querytree import QueryError
 
-class QueryError(ValueError):
-    """A query that cannot be read; ``str()`` says which token, where, and what was expected."""
-
-    def __init__(self, message: str, position: int | None = None):
-        super().__init__(message)
-        self.position = position
+__all__ = ["QueryError"]

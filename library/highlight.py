@@ -1,8 +1,9 @@
 """Where a query matched inside a passage: spans for highlighting, KWIC lines, snippets.
 
-Matching re-runs the index's own analyzers over the passage, so a hit is marked exactly where
+Matching re-runs the index's own analysers over the passage, so a hit is marked exactly where
 the engine found it (a stem in running text, an exact form in a phrase), and the text around it
-is escaped before any markup is added.
+is escaped before any markup is added. Engine-neutral: the words come from the query tree, and
+a wildcard's or fuzzy word's from the engine's expansion of it.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-from whoosh.fields import Schema
-from whoosh.query import Query
+
+from indexer import querytree as qt
+from indexer.analysis import ExactAnalyzer, TextAnalyzer
 
 STEMMED = "text"
 EXACT_FIELDS = ("text_exact", "title", "author")
@@ -27,20 +29,28 @@ class KwicLine:
 class TermMatcher:
     """The index terms a query matched, and where they occur in a text."""
 
-    def __init__(self, query: Query, reader, schema: Schema, register=None):
-        terms = query.existing_terms(reader, phrases=True, expand=True)
+    def __init__(self, query: qt.Node, session, analyzer: TextAnalyzer, register=None,
+                 budget=None):
+        terms: set[tuple[str, str]] = set()
+        for leaf in qt.leaves(query):
+            if isinstance(leaf, qt.Term):
+                terms.add((leaf.field, str(leaf.text)))
+            elif isinstance(leaf, qt.Phrase):
+                terms.update((leaf.field, w) for w in leaf.words)
+            elif isinstance(leaf, qt.MULTI) and leaf.field in (STEMMED, *EXACT_FIELDS):
+                terms.update((leaf.field, w) for w in session.expand(leaf, budget))
+        # only words the index holds (as Whoosh's existing_terms did)
+        terms = {(f, t) for f, t in terms if f == "persons"
+                 or (f in (STEMMED, *EXACT_FIELDS) and session.doc_frequency(f, t))}
         # a person found through the index's name tags: highlight each form the text uses
-        self.persons = {t.decode("utf-8") if isinstance(t, bytes) else t
-                        for f, t in terms if f == "persons"}
+        self.persons = {t for f, t in terms if f == "persons"}
         self.register = register if self.persons else None
-        self.stemmed = {t.decode("utf-8") if isinstance(t, bytes) else t
-                        for f, t in terms if f == STEMMED}
-        exact = {t.decode("utf-8") if isinstance(t, bytes) else t
-                 for f, t in terms if f in EXACT_FIELDS}
+        self.stemmed = {t for f, t in terms if f == STEMMED}
+        exact = {t for f, t in terms if f in EXACT_FIELDS}
         # initials inside name variants ("Nikita S. Khrushchev") would light up every "s"
         self.exact = {t for t in exact if len(t) > 1} or exact
-        self._stem = schema[STEMMED].analyzer
-        self._exact = schema["text_exact"].analyzer
+        self._stem = analyzer
+        self._exact = ExactAnalyzer()
 
     def __bool__(self) -> bool:
         return bool(self.stemmed or self.exact or self.persons)

@@ -10,15 +10,13 @@ stack); the spelling corrector's cost grows with the square of a word's length (
 
 from __future__ import annotations
 
-import copy
 import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from indexer.engines import Budget
 
 from .errors import QueryError
 
@@ -79,70 +77,9 @@ def remaining() -> float | None:
     return None if current is None else current[0] - time.monotonic()
 
 
-def collect(searcher, q: wq.Query):
-    """Every match of ``q`` (scored, unlimited), stopped when the budget runs out."""
-    left = remaining()
-    if left is None:
-        return searcher.search(q, limit=None)
-    check()
-    # use_alarm=False: SIGALRM would only work in the main thread and would leave a handler
-    # installed after the search; the timer thread flips a flag the collect loop checks
-    collector = TimeLimitCollector(searcher.collector(limit=None), timelimit=max(left, 0.01),
-                                   use_alarm=False)
-    try:
-        searcher.search_with_collector(q, collector)
-    except TimeLimit:
-        raise QueryTooSlow(_deadline.get()[1]) from None
-    finally:
-        if collector.timer:
-            collector.timer.cancel()
-    check()  # expanding terms before the collect loop is not covered by the timer
-    return collector.results()
-
-
-class _Bounded:
-    """A wildcard or fuzzy query that stands for at most ``expansion_limit`` index words."""
-
-    expansion_limit = MAX_EXPANSION
-
-    def _btexts(self, ixreader) -> Iterator[bytes]:
-        for n, btext in enumerate(super()._btexts(ixreader)):
-            if n >= self.expansion_limit:
-                raise QueryError(f"'{_typed(self)}' matches more than {self.expansion_limit:,} "
-                                 "different words; add letters to narrow it")
-            if n % 128 == 0:
-                check()
-            yield btext
-
-
-def _typed(node: wq.MultiTerm) -> str:
-    """The pattern as the reader typed it (the parser keeps a prefix without its '*')."""
-    if isinstance(node, wq.Prefix):
-        return f"{node.text}*"
-    if isinstance(node, wq.FuzzyTerm):
-        return f"{node.text}~{node.maxdist if node.maxdist != 1 else ''}"
-    return node.text
-
-
-_BOUNDED: dict[type, type] = {}
-
-
-def bound_expansions(q: wq.Query, limit: int = MAX_EXPANSION) -> wq.Query:
-    """``q`` with every wildcard, prefix and fuzzy node standing for at most ``limit`` words
-    (the nodes are copied, their class swapped for a bounded subclass, every attribute kept)."""
-    def visit(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.MultiTerm):
-            cls = type(node)
-            bounded = cls if issubclass(cls, _Bounded) else _BOUNDED.get(cls)
-            if bounded is None:
-                bounded = _BOUNDED[cls] = type(f"Bounded{cls.__name__}", (_Bounded, cls), {})
-            node = copy.copy(node)
-            node.__class__ = bounded
-            node.expansion_limit = limit
-            if isinstance(node, wq.FuzzyTerm):
-                # the first letter must match: scanning every word of the index for near
-                # spellings cost 211 ms on 13k passages, against 9 ms from one letter
-                node.prefixlength = max(node.prefixlength, 1)
-            return node
-        return node.apply(visit)
-    return visit(q)
+def engine_budget() -> Budget:
+    """This search's budget as the engine adapters take it."""
+    current = _deadline.get()
+    seconds = current[1] if current else query_seconds()
+    return Budget(check=check, remaining=remaining, max_expansion=MAX_EXPANSION,
+                  on_timeout=lambda: QueryTooSlow(seconds))

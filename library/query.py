@@ -1,5 +1,6 @@
 """The query language: reading a reader's query, refusing a malformed one with a message that
-names the token and what was expected, and turning it into a Whoosh query.
+names the token and what was expected, and turning it into the engine-neutral query tree of
+``indexer.querytree`` (each engine adapter translates the tree; no engine parses query text).
 
 Syntax: words (AND between them), ``OR``, ``NOT``, parentheses; ``"phrases"`` (exact forms) and
 proximity ``"Stalin war"~5``; wildcards ``Khrush*``; fuzzy ``Gotwald~`` (``~2`` for two edits);
@@ -17,177 +18,97 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-from whoosh.fields import Schema
-from whoosh.qparser import FuzzyTermPlugin, MultifieldParser, OrGroup, SingleQuotePlugin
-
-from indexer.analysis import fold
+from indexer import querytree as qt
+from indexer.analysis import ExactAnalyzer, TextAnalyzer, fold
 from indexer.persons import Register
 
 from . import limits
 from .errors import QueryError
 from .names import is_cyrillic, transliterations
+from .querylex import FIELDS, Token, check, lex, normalise
+from .queryparse import Items, parse_items
+
+__all__ = ["FIELDS", "ParsedQuery", "QueryBuilder", "QueryError", "Token", "check", "lex",
+           "normalise"]
 
 # Plain words search the passage's text (a record's text holds the work's title and authors);
 # title: and author: search the document's metadata.
 DEFAULT_FIELDS = ["text"]
 EXACT = "text_exact"
-FIELDS = {
-    "author": "author", "title": "title", "type": "type", "lang": "language",
-    "language": "language", "person": "persons", "date": "date", "year": "year",
-    "collection": "collection", "text": "text",
-}
 KEYWORD_FIELDS = {"type", "language", "collection"}
 QUOTATION_WORDS = 6
-_TYPOGRAPHIC = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'",
-                              "’": "'"})
-_TOKEN = re.compile(r"""
-    (?P<space>\s+)
-  | (?P<phrase>"[^"]*"(?:~\d+)?)
-  | (?P<openquote>")
-  | (?P<lparen>\()
-  | (?P<rparen>\))
-  | (?P<range>\[[^\]]*\]?)
-  | (?P<op>(?:AND|OR|NOT)(?=[\s()"]|$))
-  | (?P<field>[A-Za-z_]+:(?=\S))
-  | (?P<word>[^\s()"\[\]]+)
-""", re.X)
-_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-
-
-@dataclass
-class Token:
-    kind: str
-    text: str
-    pos: int  # 1-based character position, as readers count
 
 
 @dataclass
 class ParsedQuery:
     text: str  # the query as typed, normalised
-    rewritten: str  # what the engine was given
-    query: wq.Query
+    rewritten: str  # the query tree, as text (for logs and debugging)
+    query: qt.Node
     mode: str  # "query" or "quotation"
     also_searched: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)  # plain words, for spelling suggestions
 
 
-def normalise(q: str) -> str:
-    return " ".join(q.translate(_TYPOGRAPHIC).split())
-
-
-def lex(q: str) -> list[Token]:
-    tokens, pos = [], 0
-    while pos < len(q):
-        m = _TOKEN.match(q, pos)
-        if m is None:  # only a ']' with no '[' open gets here
-            raise QueryError(f"unexpected '{q[pos]}' at character {pos + 1}: no '[' is open; "
-                             "a range is written as in date:[1950 TO 1953]", pos + 1)
-        kind = m.lastgroup
-        if kind == "openquote":
-            raise QueryError(f"unbalanced quotation mark: the phrase opened at character "
-                             f"{pos + 1} is never closed; add the closing \" or remove this one",
-                             pos + 1)
-        if kind != "space":
-            tokens.append(Token(kind, m.group(kind), pos + 1))
-        pos = m.end()
-    return tokens
-
-
-def check(tokens: list[Token]) -> None:
-    """Refuse what the engine would silently misread."""
-    depth: list[Token] = []
-    prev: Token | None = None
-    terms = sum(1 for t in tokens if t.kind in ("word", "phrase", "range"))
-    if terms > limits.MAX_TERMS:
-        raise QueryError(f"the query has {terms} words or phrases; the limit is "
-                         f"{limits.MAX_TERMS}")
-    for i, t in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if t.kind == "lparen":
-            depth.append(t)
-            if len(depth) > limits.MAX_DEPTH:  # the parser recurses once per level
-                raise QueryError(f"'(' at character {t.pos} nests parentheses "
-                                 f"{len(depth)} deep; the limit is {limits.MAX_DEPTH}", t.pos)
-        elif t.kind == "rparen":
-            if not depth:
-                raise QueryError(f"unexpected ')' at character {t.pos}: no '(' is open", t.pos)
-            if prev is not None and prev.kind == "lparen":
-                raise QueryError(f"empty parentheses at character {prev.pos}", prev.pos)
-            depth.pop()
-        elif t.kind == "op":
-            binary = t.text in ("AND", "OR")
-            if binary and (prev is None or prev.kind in ("op", "lparen", "field")):
-                raise QueryError(f"'{t.text}' at character {t.pos} needs a term before it", t.pos)
-            if nxt is None or nxt.kind in ("rparen",) or (nxt.kind == "op" and nxt.text != "NOT"):
-                raise QueryError(f"'{t.text}' at character {t.pos} needs a term after it", t.pos)
-        elif t.kind == "field":
-            name = t.text[:-1]
-            if name.lower() not in FIELDS:
-                known = ", ".join(f"{f}:" for f in sorted(set(FIELDS) - {"language", "text"}))
-                raise QueryError(f"unknown field '{name}:' at character {t.pos}; fields are "
-                                 f"{known}", t.pos)
-            if nxt is None or nxt.kind in ("op", "rparen", "field"):
-                raise QueryError(f"'{t.text}' at character {t.pos} needs a value after it", t.pos)
-            if nxt.kind == "range":
-                _check_range(t.text[:-1].lower(), nxt)
-        elif t.kind == "range":
-            if prev is None or prev.kind != "field":
-                raise QueryError(f"a range at character {t.pos} needs a field before it, "
-                                 "as in date:[1950 TO 1953]", t.pos)
-        elif t.kind == "word":
-            _check_word(t)
-        prev = t
-    if depth:
-        raise QueryError(f"'(' at character {depth[-1].pos} is never closed; add ')'",
-                         depth[-1].pos)
-
-
-def _check_range(name: str, t: Token) -> None:
-    if not t.text.endswith("]"):
-        raise QueryError(f"the range at character {t.pos} is never closed; add ']'", t.pos)
-    if name not in ("date", "year"):
-        raise QueryError(f"ranges work on date: and year:, not {name}: (character {t.pos})", t.pos)
-    parts = t.text[1:-1].split()
-    if len(parts) != 3 or parts[1] != "TO":
-        raise QueryError(f"the range at character {t.pos} should read [FROM TO UNTIL], "
-                         "as in [1950 TO 1953]", t.pos)
-    for bound in (parts[0], parts[2]):
-        if bound != "*" and not _DATE.match(bound):
-            raise QueryError(f"'{bound}' in the range at character {t.pos} is not a year or "
-                             "a date (YYYY, YYYY-MM or YYYY-MM-DD)", t.pos)
-
-
-def _check_word(t: Token) -> None:
-    word = t.text
-    if word.endswith(":") and word[:-1].lower() in FIELDS:
-        raise QueryError(f"'{word}' at character {t.pos} needs a value after it", t.pos)
-    if "~" in word:
-        base, _, dist = word.partition("~")
-        if not base or (dist and dist not in ("1", "2")):
-            raise QueryError(f"'{word}' at character {t.pos}: fuzzy search is word~ or word~2 "
-                             "(one or two letters different)", t.pos)
-        if len(base) > limits.MAX_FUZZY_WORD:
-            raise QueryError(f"the word at character {t.pos} is {len(base)} letters long; "
-                             f"fuzzy search takes words of up to {limits.MAX_FUZZY_WORD}", t.pos)
-    letters = re.sub(r"[*?~\d]", "", word)
-    if ("*" in word or "?" in word) and len(letters) < 2:
-        raise QueryError(f"'{word}' at character {t.pos}: a wildcard needs at least two "
-                         "letters beside it", t.pos)
+# Fields analysed as running text (stemmed), as exact words (folded), or kept whole.
+STEMMED_FIELDS = {"text"}
+WORD_FIELDS = {"text_exact", "title", "author"}
+_BOOST = re.compile(r"^(.+)\^(\d*\.?\d+)$")
 
 
 class QueryBuilder:
-    def __init__(self, schema: Schema, register: Register):
-        self.schema = schema
+    """Reads a reader's query into a query tree, with the analysis the index was built with."""
+
+    def __init__(self, text_analyzer: TextAnalyzer, register: Register):
+        self.stemmed = text_analyzer
+        self.exact = ExactAnalyzer()
         self.register = register
 
-    def _parser(self, group=None) -> MultifieldParser:
-        kwargs = {"group": group} if group else {}
-        parser = MultifieldParser(DEFAULT_FIELDS, self.schema, **kwargs)
-        parser.add_plugin(FuzzyTermPlugin())
-        parser.remove_plugin_class(SingleQuotePlugin)
-        return parser
+    # -- analysis of one value in one field (what Whoosh's parser did for a term) ---------------
+    def words(self, field: str, text: str) -> list[str]:
+        if field in STEMMED_FIELDS:
+            return self.stemmed.words(text)
+        if field in WORD_FIELDS:
+            return self.exact.words(text)
+        if field in ("persons", "authors"):
+            return [w.strip() for w in text.split(",") if w.strip()]
+        return [text]
 
+    def term(self, field: str, text: str, group=qt.And, boost: float = 1.0) -> qt.Node | None:
+        """One typed word in ``field``: analysed; several words from one (En-lai) are grouped."""
+        if field == "year":
+            return qt.Term("year", int(text), boost) if text.isdigit() else None
+        if field == "date":
+            return _date_value(text, boost)
+        words = self.words(field, text)
+        if not words:
+            return None
+        if len(words) == 1:
+            return qt.Term(field, words[0], boost)
+        return group(tuple(qt.Term(field, w) for w in words), boost)
+
+    def phrase(self, field: str, body: str, slop: int = 1) -> qt.Node | None:
+        words = self.words(field, body)
+        if not words:
+            return None
+        if len(words) == 1:
+            return qt.Term(field, words[0])
+        if field in STEMMED_FIELDS:  # the stemmed text keeps no positions: every word
+            return qt.And(tuple(qt.Term(field, w) for w in words))
+        return qt.Phrase(field, tuple(words), slop)
+
+    def pattern(self, field: str, word: str, boost: float = 1.0) -> qt.Node:
+        """A wildcard or fuzzy word (folded, never stemmed)."""
+        word = fold(word)
+        if "*" in word or "?" in word:
+            word = re.sub(r"~\d?$", "", word)
+            body = word.rstrip("*")
+            if body and "*" not in body and "?" not in body:
+                return qt.Prefix(field, body, boost)
+            return qt.Wildcard(field, word, boost)
+        base, _, dist = word.partition("~")
+        return qt.Fuzzy(field, base, int(dist or 1), 1, boost)
+
+    # -- the query ----------------------------------------------------------------------------
     def build(self, q: str) -> ParsedQuery:
         text = normalise(q)
         if not text:
@@ -201,34 +122,38 @@ class QueryBuilder:
         if len(plain) == len(tokens) and len(plain) >= QUOTATION_WORDS:
             return self._quotation(text, plain)
         also: list[str] = []
-        pieces = self._rewrite(tokens, also)
-        rewritten = " ".join(pieces)
+        items = self._items(tokens, also)
         typed = {fold(t.text) for t in tokens}
         typed.add(fold(text))
         also = [v for v in also if fold(v) not in typed]
-        parsed = self._parser().parse(rewritten)
-        if parsed is wq.NullQuery or not any(True for _ in parsed.leaves()):
+        parsed = parse_items(items)
+        if parsed is None or not any(True for _ in qt.leaves(parsed, negated=True)):
             # only stop words: searching them alone would score most of the collection
             # (measured: 780 ms p95 on 209k passages), and find nothing of interest
             raise QueryError(f"'{text}' is made of words too common to search on their own; "
                              'put them in a "phrase" (as in "will be") or add a word')
-        parsed = limits.bound_expansions(_any_case_collection(_fix_ranges(parsed)))
-        return ParsedQuery(text, rewritten, parsed, "query", list(dict.fromkeys(also)),
+        return ParsedQuery(text, repr(parsed), parsed, "query", list(dict.fromkeys(also)),
                            [t.text for t in plain])
 
     def _quotation(self, text: str, words: list[Token]) -> ParsedQuery:
+        """Any of the words, in the stemmed and the exact field, passages holding more of them
+        first."""
         cleaned = " ".join(w.text.strip(".,;:!?…'()[]") for w in words)
         cleaned = " ".join(w for w in cleaned.split() if w and w not in ("…", "..."))
-        group = OrGroup.factory(0.9)
-        parser = MultifieldParser(["text", EXACT], self.schema, group=group)
-        parser.remove_plugin_class(SingleQuotePlugin)
         safe = re.sub(r"[^\w\s'-]", " ", cleaned)
-        return ParsedQuery(text, safe, parser.parse(safe), "quotation", [],
-                           [w.text for w in words])
+        parts = [qt.Or(tuple(n for n in (self.term("text", w, qt.Or),
+                                         self.term(EXACT, w, qt.Or)) if n is not None))
+                 for w in safe.split()]
+        query = qt.normalize(qt.Or(tuple(parts), scale=0.9))
+        if query is None:
+            raise QueryError("the quotation has no word to search")
+        if isinstance(query, qt.Or):
+            query = qt.Or(query.items, query.boost, 0.9)
+        return ParsedQuery(text, repr(query), query, "quotation", [], [w.text for w in words])
 
-    # -- rewriting ----------------------------------------------------------------------------
-    def _rewrite(self, tokens: list[Token], also: list[str]) -> list[str]:
-        out: list[str] = []
+    # -- items --------------------------------------------------------------------------------
+    def _items(self, tokens: list[Token], also: list[str]) -> Items:
+        out: Items = []
         # forms added for an excluded term (NOT Putin, NOT (a OR b)) are searched, to be
         # left out, but not reported as "also searched"
         excluded: list[str] = []
@@ -239,38 +164,39 @@ class QueryBuilder:
             after_not = i > 0 and tokens[i - 1].kind == "op" and tokens[i - 1].text == "NOT"
             sink = excluded if after_not or negated_at is not None else also
             if t.kind == "field":
-                value = tokens[i + 1]
-                out.append(self._fielded(t.text[:-1].lower(), value, sink))
+                out.append(("node", self._fielded(t.text[:-1].lower(), tokens[i + 1], sink)))
                 i += 2
                 continue
             if t.kind == "phrase":
-                out.append(self._phrase(t.text, sink))
+                out.append(("node", self._phrase(t.text, sink)))
             elif t.kind == "word":
                 run = [t]
                 while i + len(run) < len(tokens) and tokens[i + len(run)].kind == "word" \
                         and not (after_not and negated_at is None):  # NOT takes one word
                     run.append(tokens[i + len(run)])
-                out.extend(self._words(run, sink))
+                out.extend(("node", n) for n in self._words(run, sink))
                 i += len(run)
                 continue
-            elif t.kind in ("lparen", "rparen", "op"):
-                if t.kind == "lparen":
-                    negated_at = depth if after_not and negated_at is None else negated_at
-                    depth += 1
-                elif t.kind == "rparen":
-                    depth -= 1
-                    negated_at = None if negated_at == depth else negated_at
-                out.append(t.text)
+            elif t.kind == "lparen":
+                negated_at = depth if after_not and negated_at is None else negated_at
+                depth += 1
+                out.append(("(", None))
+            elif t.kind == "rparen":
+                depth -= 1
+                negated_at = None if negated_at == depth else negated_at
+                out.append((")", None))
+            elif t.kind == "op":
+                out.append(("op", t.text))
             i += 1
         return out
 
-    def _words(self, run: list[Token], also: list[str]) -> list[str]:
+    def _words(self, run: list[Token], also: list[str]) -> list[qt.Node | None]:
         """Plain words: names widened to their variants; wildcards and fuzzy on exact forms."""
         out, i = [], 0
         while i < len(run):
-            word = run[i].text
+            word, boost = _boosted(run[i].text)
             if _is_pattern(word):
-                out.append(f"{EXACT}:{_escape(fold(word))}")
+                out.append(self.pattern(EXACT, word, boost))
                 i += 1
                 continue
             hit = self._person_at(run, i)
@@ -282,14 +208,19 @@ class QueryBuilder:
                 continue
             variants = transliterations(word) if (is_cyrillic(word) or word[:1].isupper()) \
                 else []
+            node = self.term("text", word, boost=boost)
             if variants:
                 also.extend(variants)
-                out.append("(" + " OR ".join([_escape(word)] + [_term(v) for v in variants])
-                           + ")")
-            else:
-                out.append(_escape(word))
+                node = qt.Or((node, *(self._variant(v) for v in variants)))
+            out.append(node)
             i += 1
         return out
+
+    def _variant(self, text: str, field: str | None = None) -> qt.Node | None:
+        """A variant: one word (analysed as the field is), or an exact phrase of several."""
+        if len(text.split()) > 1 or re.search(r"[^\w]", text):
+            return self.phrase(field or EXACT, text)
+        return self.term(field or "text", text)
 
     def _person_at(self, run: list[Token], i: int) -> tuple[str, int] | None:
         """The registered person whose name the words from ``run[i]`` spell (longest first),
@@ -301,30 +232,28 @@ class QueryBuilder:
         return None
 
     def _person_group(self, person_id: str, typed: str, also: list[str],
-                      field: str | None = None) -> str:
+                      field: str | None = None) -> qt.Node:
         """Every form of a registered person's name. In running text that is one term: the
         index tagged each passage with the persons it names, in whatever form (and the typed
         form is kept, for ranking). In other fields the forms are spelled out."""
-        person = self.register.persons[person_id]
-        variants = person.variants()
+        variants = self.register.persons[person_id].variants()
         also.extend(variants)
         if field is None:
-            return f"(persons:{person_id} OR {_term(typed)})"
-        terms = [_term(v, field) for v in variants]
-        return "(" + " OR ".join(dict.fromkeys(terms)) + ")"
+            return qt.Or((qt.Term("persons", person_id), self._variant(typed)))
+        return qt.Or(tuple(self._variant(v, field) for v in variants))
 
-    def _phrase(self, phrase: str, also: list[str]) -> str:
+    def _phrase(self, phrase: str, also: list[str]) -> qt.Node | None:
         body, _, slop = phrase[1:].rpartition('"')
         person = self.register.lookup(body) if self.register and not slop else None
         if person:
             return self._person_group(person, body, also)
-        return f'{EXACT}:"{body}"{slop}'
+        return self.phrase(EXACT, body, int(slop[1:] or 1) or 1)
 
-    def _fielded(self, name: str, value: Token, also: list[str]) -> str:
+    def _fielded(self, name: str, value: Token, also: list[str]) -> qt.Node | None:
         target = FIELDS[name]
         raw = value.text
         if value.kind == "range":
-            return f"{target}:{raw}"
+            return _range(target, raw[1:-1].split())
         if value.kind == "lparen":  # author:(a OR b) is not supported: say so
             raise QueryError(f"'{name}:' at character {value.pos - len(name) - 1} takes one word "
                              'or a "phrase"; repeat the field for each value', value.pos)
@@ -337,14 +266,27 @@ class QueryBuilder:
             if person is None:
                 raise QueryError(f"no person named '{body}' in the register (person: at "
                                  f"character {value.pos - len('person:')})", value.pos)
-            return f"persons:{person}"
+            return qt.Term("persons", person)
+        if target == "collection":
+            return _any_case(target, body)
         if target in KEYWORD_FIELDS:
-            return f'{target}:"{body.lower()}"' if " " in body else f"{target}:{body.lower()}"
+            return qt.Term(target, body.lower())
         if target == "author" and self.register:
             person = self.register.lookup(body)
             if person:
                 return self._person_group(person, body, also, field="author")
-        return f"{target}:{raw}"
+        if value.kind == "phrase":
+            return self.phrase(target, body)
+        word, boost = _boosted(raw)
+        if _is_pattern(word) and target in WORD_FIELDS | STEMMED_FIELDS:
+            return self.pattern(target, word, boost)
+        return self.term(target, word, boost=boost)
+
+
+def _boosted(word: str) -> tuple[str, float]:
+    """``war^2`` is ``war`` counted twice as much."""
+    m = _BOOST.match(word)
+    return (m.group(1), float(m.group(2))) if m else (word, 1.0)
 
 
 def _is_pattern(word: str) -> bool:
@@ -353,42 +295,36 @@ def _is_pattern(word: str) -> bool:
     return bool(re.search(r"[*~]", word) or "?" in word.rstrip("?!.,;:"))
 
 
-def _escape(word: str) -> str:
-    return word.replace(":", "\\:")
+def _date_value(text: str, boost: float = 1.0) -> qt.Node:
+    """``date:1952`` is that year, ``date:1952-09`` that month, a full date that day."""
+    if len(text) == 4 and text.isdigit():
+        return qt.NumericRange("year", int(text), int(text), boost)
+    if len(text) < 10:
+        return qt.Prefix("date", text, boost)
+    return qt.Term("date", text, boost)
 
 
-def _term(text: str, field: str | None = None) -> str:
-    """A variant as query text: one word, or an exact phrase of several."""
-    if len(text.split()) > 1 or re.search(r"[^\w]", text):
-        return f'{field or EXACT}:"{text}"'
-    return f"{field}:{text}" if field else text
+def _any_case(field: str, value: str) -> qt.Node:
+    """The whole of ``value`` in any case: collections are indexed by name as given
+    ("Kremlin news"), and readers type them as they like. A pattern of one-letter classes, which
+    both engines expand through their word lists (fnmatch syntax)."""
+    def cls(c: str) -> str:
+        if c.lower() != c.upper():
+            return f"[{c.lower()}{c.upper()}]"
+        return f"[{c}]" if c in "*?[]" else c
+    return qt.Wildcard(field, "".join(cls(c) for c in value))
 
 
-def _any_case_collection(q: wq.Query) -> wq.Query:
-    """``collection:`` matches the collection's name in any case: the index keeps names as
-    given ("Kremlin news", an ID field), the query folds what is typed to lower case."""
-    def visit(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Term) and node.fieldname == "collection":
-            return wq.Regex("collection", f"(?i)^{re.escape(node.text)}$", boost=node.boost)
-        return node.apply(visit)
-    return visit(q)
-
-
-def _fix_ranges(q: wq.Query) -> wq.Query:
-    """Year-only ranges on date: become year ranges; a partial end date includes its whole
-    year or month (date:[1950 TO 1952] ends with 1952-12-31)."""
-    def visit(node: wq.Query) -> wq.Query:
-        # the parser turns date:[1953 TO 1953] into a term; a year or month means all of it
-        if isinstance(node, wq.Term) and node.fieldname == "date" and len(node.text) < 10:
-            if len(node.text) == 4 and node.text.isdigit():
-                return wq.NumericRange("year", int(node.text), int(node.text), boost=node.boost)
-            return wq.Prefix("date", node.text, boost=node.boost)
-        if isinstance(node, wq.TermRange) and node.fieldname == "date":
-            start, end = node.start, node.end
-            if (start is None or len(start) == 4) and (end is None or len(end) == 4):
-                return wq.NumericRange("year", int(start) if start else None,
-                                       int(end) if end else None, boost=node.boost)
-            return wq.TermRange("date", start, (end + "\uffff") if end else None,
-                                boost=node.boost)
-        return node.apply(visit)
-    return visit(q)
+def _range(field: str, parts: list[str]) -> qt.Node:
+    """``[FROM TO UNTIL]`` (checked by ``_check_range``). On dates, years only become a range
+    of years; a partial end date includes its whole year or month (``date:[1950 TO 1952-06]``
+    ends with 1952-06-30)."""
+    start, end = parts[0], parts[2]
+    if field == "year":
+        return qt.NumericRange("year", None if start == "*" else int(start[:4]),
+                               None if end == "*" else int(end[:4]))
+    if start == end:
+        return _date_value(start)
+    if len(start) == 4 and len(end) == 4:
+        return qt.NumericRange("year", int(start), int(end))
+    return qt.TermRange("date", start, end + "\uffff")

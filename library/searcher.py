@@ -1,5 +1,6 @@
-"""Every search call goes through here, so another engine can be put behind the same interface
-without touching the views. The engine today is Whoosh, on disk, embedded.
+"""Every search call goes through here, and from here through the engine interface of
+``indexer.engines`` (Whoosh or tantivy, on disk, embedded): grouping, KWIC, highlighting, name
+widening, facets and "did you mean" are the library's own, the same whichever engine answers.
 
 A search returns passages grouped by document (documents ordered by their best passage, or by
 date), each passage with KWIC lines and its cross-references, plus facet counts over every
@@ -11,30 +12,36 @@ from __future__ import annotations
 
 import logging
 import os
-import queue
 import re
 import struct
 import threading
 import zlib
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from markupsafe import Markup
-from whoosh import index as whoosh_index
-from whoosh import query as wq
-
-from indexer.index import CITATIONS, PASSAGES, ensure_index
+from indexer import engines
+from indexer import querytree as qt
+from indexer.analysis import TextAnalyzer
+from indexer.index import ensure_index
 from indexer.persons import REGISTER_ID, Register
 
 from . import limits
 from .facets import BY_KEY, FACETS, LANGUAGE_NAMES, FacetSpec, decade_label
-from .highlight import KwicLine, TermMatcher, kwic, snippet
+from .highlight import TermMatcher, kwic, snippet
 from .query import ParsedQuery, QueryBuilder, QueryError, lex
+from .searchtypes import (
+    Citation,
+    DocumentGroup,
+    FacetValue,
+    PassageHit,
+    SearchRequest,
+    SearchResponse,
+)
 
-__all__ = ["SORTS", "IndexUnavailable", "QueryError", "Searcher", "SearchRequest", "SearchResponse"]
+__all__ = ["SORTS", "Citation", "IndexUnavailable", "QueryError", "Searcher", "SearchRequest",
+           "SearchResponse"]
 
 log = logging.getLogger("library.searcher")
 # What reading a damaged index file raises (truncated, garbled, a segment gone).
@@ -50,177 +57,76 @@ TOP_K = 120
 SORTS = {"relevance": "relevance", "date": "date, oldest first",
          "date-desc": "date, newest first", "title": "title"}
 PASSAGES_PER_DOC = 3
-KIND_LABELS = {"cit": "quoted excerpt", "bibl": "bibliographic record",
-               "editorial": "editor's note", "epigraph": "epigraph", "figure": "caption"}
-
-
-@dataclass
-class Citation:
-    """One footnote target: ``source_doc``'s note ``n`` cites ``target_doc#target_passage``."""
-
-    note_id: str
-    n: str
-    source_doc: str
-    source_passage: str
-    target_doc: str
-    target_passage: str
-    status: str
-    cert: str
-    text: str
-
-    @property
-    def marker_url(self) -> str:
-        return f"/doc/{self.source_doc}#{self.note_id}-ref"
-
-    @property
-    def target_url(self) -> str:
-        return f"/doc/{self.target_doc}#{self.target_passage}"
-
-
-@dataclass
-class SearchRequest:
-    q: str
-    filters: dict[str, list[str]] = field(default_factory=dict)  # facet key → values
-    sort: str = "relevance"  # or one of SORTS
-    page: int = 1
-    per_page: int = 10  # documents per page
-    within: str | None = None  # search inside one document
-
-
-@dataclass
-class PassageHit:
-    doc_id: str
-    passage_id: str
-    kind: str
-    text: str
-    snippet: Markup
-    kwic: list[KwicLine]
-    score: float
-    cited_by: list[Citation] = field(default_factory=list)  # footnotes citing this passage
-    cites: list[Citation] = field(default_factory=list)  # what this passage's footnotes cite
-
-    @property
-    def url(self) -> str:
-        return f"/doc/{self.doc_id}#{self.passage_id}"
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, "")
-
-
-@dataclass
-class DocumentGroup:
-    doc_id: str
-    title: str
-    author: str
-    date: str
-    type: str
-    count: int  # matching passages in this document
-    passages: list[PassageHit]
-
-    @property
-    def url(self) -> str:
-        return f"/doc/{self.doc_id}"
-
-
-@dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclass
-class SearchResponse:
-    query: str
-    parsed: ParsedQuery
-    total: int  # matching passages
-    documents: int  # matching documents
-    page: int
-    pages: int
-    per_page: int
-    sort: str
-    groups: list[DocumentGroup]
-    facets: dict[str, list[FacetValue]]
-    filters: dict[str, list[str]]
-    also_searched: list[str]
-    did_you_mean: str | None = None
-    corrected_from: str | None = None
-    matched_passages: list[str] = field(default_factory=list)  # with ``within``: all, in order
-    matcher: TermMatcher | None = None
-    ranked: list[str] = field(default_factory=list)  # passage ids by score, before grouping
-
-    @property
-    def hits(self) -> list[PassageHit]:
-        return [p for g in self.groups for p in g.passages]
+# Facets of the document's metadata, the same in each of its passages (persons are per passage).
+PER_DOCUMENT = frozenset({"authors", "type", "language", "collection", "year", "decade"})
 
 
 class _Snapshot:
-    """Per index generation: column values by document number, and the citation links."""
+    """Per index generation: column values by passage key, and the citation links."""
 
-    def __init__(self, searcher, citations_ix, generation: tuple):
-        reader = searcher.reader()
-        self.generation = generation
-        self.columns = {name: list(reader.column_reader(name, translate=True))
-                        for name in ("doc_id", "type", "language", "collection", "year", "date")}
-        self.columns["decade"] = [y // 10 * 10 if y else 0 for y in self.columns["year"]]
-        n = reader.doc_count_all()
-        self.multi: dict[str, list[tuple[str, ...]]] = {}
-        for name in ("authors", "persons"):
-            lists: list[list[str]] = [[] for _ in range(n)]
-            for term in reader.lexicon(name):
-                value = term.decode("utf-8")
-                for docnum in reader.postings(name, term).all_ids():
-                    lists[docnum].append(value)
-            self.multi[name] = [tuple(v) for v in lists]
-        # each document's first passage number: its metadata without a scan of the matches
-        self.first: dict[str, int] = {}
-        deletions = reader.has_deletions()
-        for docnum, doc_id in enumerate(self.columns["doc_id"]):
-            # a re-indexed document's old passages stay in their segment, deleted, until a
-            # merge: its metadata is its live passages' (an edited title, a new version's)
-            if not (deletions and reader.is_deleted(docnum)):
-                self.first.setdefault(doc_id, docnum)
+    def __init__(self, session):
+        cols = session.columns()
+        self.generation = session.generation
+        self.columns = dict(cols.values)
+        years = self.columns["year"]
+        self.columns["decade"] = (
+            [y // 10 * 10 if y else 0 for y in years] if isinstance(years, list)
+            else {k: y // 10 * 10 if y else 0 for k, y in years.items()})
+        self.multi = cols.multi
+        # each document's first passage: its metadata without a scan of the matches
+        self.first: dict[str, int] = cols.first
         self.cited_by: dict[str, list[Citation]] = defaultdict(list)
         self.cites: dict[str, list[Citation]] = defaultdict(list)
         self.to_doc: dict[str, list[Citation]] = defaultdict(list)
         self.from_doc: dict[str, list[Citation]] = defaultdict(list)
-        with citations_ix.searcher() as cs:
-            for fields in cs.all_stored_fields():
-                c = Citation(**fields)
-                self.cited_by[c.target_passage].append(c)
-                self.cites[c.source_passage].append(c)
-                self.to_doc[c.target_doc].append(c)
-                self.from_doc[c.source_doc].append(c)
+        for fields in session.citations():
+            c = Citation(**fields)
+            self.cited_by[c.target_passage].append(c)
+            self.cites[c.source_passage].append(c)
+            self.to_doc[c.target_doc].append(c)
+            self.from_doc[c.source_doc].append(c)
         for table in (self.cited_by, self.cites, self.to_doc, self.from_doc):
             for items in table.values():
                 items.sort(key=lambda c: (c.source_doc, _num(c.n), c.target_passage))
         self._titles: dict[str, str] | None = None
+        self._by_doc: dict[str, dict] = {}
 
-    def titles(self, searcher) -> dict[str, str]:
+    def titles(self, session) -> dict[str, str]:
         """Each document's title, read on first use (only a sort by title needs them)."""
         if self._titles is None:
-            self._titles = {d: searcher.stored_fields(n).get("title", "")
+            self._titles = {d: session.stored(n).get("title", "")
                             for d, n in self.first.items()}
         return self._titles
 
-    def count(self, spec: FacetSpec, matched: list[int]) -> Counter:
-        """Documents per facet value among ``matched`` passages: a document counts once for a
-        value however many of its passages match (map, zip and set keep the loops in C)."""
-        docs = map(self.columns["doc_id"].__getitem__, matched)
+    def by_doc(self, field: str, multi: bool = False) -> dict:
+        """A per-document facet's value for each document (read from its first passage)."""
+        table = self._by_doc.get(field)
+        if table is None:
+            source = self.multi[field] if multi else self.columns[field]
+            table = self._by_doc[field] = {d: source[k] for d, k in self.first.items()}
+        return table
+
+    def count(self, spec: FacetSpec, matched: list[int], docs) -> Counter:
+        """Documents per facet value among ``matched`` passages (of the documents ``docs``): a
+        document counts once for a value however many of its passages match. A document's
+        metadata is the same in each of its passages, so those facets count documents, not
+        passages (map, zip and set keep the loops in C)."""
+        if spec.field in PER_DOCUMENT:
+            values = map(self.by_doc(spec.field, spec.multi).__getitem__, docs)
+            return Counter(chain.from_iterable(values) if spec.multi else values)
+        doc_ids = map(self.columns["doc_id"].__getitem__, matched)
         if spec.multi:
             values = map(self.multi[spec.field].__getitem__, matched)
-            pairs = {(d, v) for d, vs in zip(docs, values, strict=True) for v in vs}
+            pairs = {(d, v) for d, vs in zip(doc_ids, values, strict=True) for v in vs}
         else:
-            pairs = set(zip(docs, map(self.columns[spec.field].__getitem__, matched),
+            pairs = set(zip(doc_ids, map(self.columns[spec.field].__getitem__, matched),
                             strict=True))
         return Counter(v for _, v in pairs)
 
 
 class Searcher:
-    """Read-only access to the index of ``index_dir`` (thread-safe: one Whoosh searcher per
-    thread, shared per-generation caches)."""
+    """Read-only access to the index of ``index_dir`` (thread-safe: one engine session per
+    request, shared per-generation caches)."""
 
     def __init__(self, index_dir: Path, register: Register | None = None,
                  sources: Path | None = None):
@@ -234,12 +140,12 @@ class Searcher:
 
     def _open(self) -> None:
         """Open the index folder as it is now. A full build renames a new folder into place, so
-        the folder's inode names the build; Whoosh's segments name its commits within it."""
+        the folder's inode names the build; the engine's generations name commits within it."""
         self._folder = _inode(self.index_dir)
-        self._passages = whoosh_index.open_dir(self.index_dir, indexname=PASSAGES)
-        self._citations = whoosh_index.open_dir(self.index_dir, indexname=CITATIONS)
-        self.builder = QueryBuilder(self._passages.schema, self.register)
-        self._pool: queue.LifoQueue = queue.LifoQueue()
+        made_by = engines.made_by(self.index_dir) or engines.chosen()
+        self.engine = made_by
+        self._reader = engines.get(made_by).reader(self.index_dir)
+        self.builder = QueryBuilder(TextAnalyzer(self._reader.names), self.register)
 
     @classmethod
     def for_store(cls, index_dir: Path, sources: Path) -> Searcher:
@@ -247,41 +153,19 @@ class Searcher:
 
     # -- plumbing -----------------------------------------------------------------------------
     @contextmanager
-    def _searcher(self):
-        """A Whoosh searcher from the pool. Opening one costs time in proportion to the index
-        (on 209k passages, about 150 ms), and a threaded server starts a thread per request,
-        so searchers are kept between requests, one per concurrent request, never shared.
-
-        Each request reads one generation: the searcher it holds, and the snapshot made from
-        that searcher's own segments, never the latest generation of the moment."""
+    def session(self):
+        """One generation of the index for one request: the engine session it holds, and the
+        snapshot made from that session, never the latest generation of the moment."""
         try:
             if _inode(self.index_dir) != self._folder:  # rebuilt: a new folder
                 with self._lock:
                     if _inode(self.index_dir) != self._folder:
                         self._open()
                         self._snapshots.clear()
-            pool = self._pool
-            try:
-                s = pool.get_nowait()
-                if not s.up_to_date():
-                    # a fresh searcher, not s.refresh(): refresh reuses the readers of segments
-                    # it knows, with their deletions as they were, so a re-indexed document
-                    # (an edited record, a new version) would show its old passages too
-                    s.close()
-                    s = self._passages.searcher()
-            except queue.Empty:
-                s = self._passages.searcher()
+            with self._reader.session() as s:
+                yield s
         except DAMAGE as exc:
             raise self._damaged(exc) from exc
-        healthy = True
-        try:
-            yield s
-        except DAMAGE as exc:
-            healthy = False  # a searcher that read a damaged file goes, not back to the pool
-            raise self._damaged(exc) from exc
-        finally:
-            if healthy:
-                pool.put(s)
 
     def _damaged(self, exc: BaseException) -> IndexUnavailable:
         """Start rebuilding the index from the store (once) and say why nothing can be read."""
@@ -296,15 +180,13 @@ class Searcher:
         return IndexUnavailable("The search index is being repaired; try again in a minute.")
 
     def _state(self, s) -> _Snapshot:
-        key = (self._citations.latest_generation(),
-               *(r.segment().segment_id() if r.segment() else "" for r, _ in
-                 s.reader().leaf_readers()))
+        key = s.generation
         snap = self._snapshots.get(key)
         if snap is None:
             with self._lock:
                 snap = self._snapshots.get(key)
                 if snap is None:
-                    snap = _Snapshot(s, self._citations, key)
+                    snap = _Snapshot(s)
                     while len(self._snapshots) >= 2:  # the current and the one before it
                         self._snapshots.pop(next(iter(self._snapshots)))
                     self._snapshots[key] = snap
@@ -313,7 +195,7 @@ class Searcher:
     # -- search -------------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResponse:
         parsed = self.builder.build(req.q)
-        with limits.budget(), self._searcher() as s:
+        with limits.budget(), self.session() as s:
             return self._search(s, parsed, req)
 
     def _search(self, s, parsed: ParsedQuery, req: SearchRequest) -> SearchResponse:
@@ -332,47 +214,47 @@ class Searcher:
             response.did_you_mean = self._correct(s, parsed)
         return response
 
-    def _filter(self, filters: dict[str, list[str]], within: str | None) -> wq.Query | None:
-        parts = []
+    def _filter(self, filters: dict[str, list[str]], within: str | None) -> list[qt.Node]:
+        parts: list[qt.Node] = []
         for key, values in filters.items():
             spec = BY_KEY[key]
-            terms = []
+            terms: list[qt.Node] = []
             for value in values:
                 if spec.key == "decade":
-                    terms.append(wq.NumericRange("year", int(value), int(value) + 9))
+                    terms.append(qt.NumericRange("year", int(value), int(value) + 9))
                 elif spec.numeric:
-                    terms.append(wq.Term(spec.field, int(value)))
+                    terms.append(qt.Term(spec.field, int(value)))
                 else:
-                    terms.append(wq.Term(spec.field, value))
-            parts.append(wq.Or(terms) if len(terms) > 1 else terms[0])
+                    terms.append(qt.Term(spec.field, value))
+            parts.append(qt.Or(tuple(terms)) if len(terms) > 1 else terms[0])
         if within:
-            parts.append(wq.Term("doc_id", within))
-        return wq.And(parts) if parts else None
+            parts.append(qt.Term("doc_id", within))
+        return parts
 
     def _run(self, s, snap: _Snapshot, parsed: ParsedQuery, req: SearchRequest,
              filters: dict[str, list[str]]) -> SearchResponse:
-        filt = self._filter(filters, req.within)
-        final = wq.And([parsed.query, filt]) if filt is not None else parsed.query
-        # One pass scores every match and keeps their numbers (facets need all of them): a
+        final = qt.with_filter(parsed.query, self._filter(filters, req.within))
+        budget = limits.engine_budget()
+        # One pass scores every match and keeps their keys (facets need all of them): a
         # second, unscored pass would evaluate phrases and wildcards twice.
-        results = limits.collect(s, final)
-        matched = list(results.docs())
-        per_doc = Counter(map(snap.columns["doc_id"].__getitem__, matched))
-        facets = self._facets(snap, matched, filters)
-        top = [results[i] for i in range(len(results) if req.within
-                                         else min(len(results), TOP_K))]
-        matcher = TermMatcher(parsed.query, s.reader(), s.schema, self.register)
+        hits = s.search(final, None, budget)
+        doc_of = snap.columns["doc_id"].__getitem__
+        matched = [key for key, _ in hits]
+        per_doc = Counter(map(doc_of, matched))
+        facets = self._facets(snap, matched, per_doc, filters)
+        top = hits if req.within else hits[:TOP_K]
+        matcher = TermMatcher(parsed.query, s, self.builder.stemmed, self.register, budget)
 
-        by_doc: dict[str, list] = defaultdict(list)
-        for hit in top:
-            by_doc[hit["doc_id"]].append(hit)
-        first_docnum = snap.first
+        by_doc: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for key, score in top:
+            by_doc[doc_of(key)].append((key, score))
+        first_key = snap.first
         if req.sort in ("date", "date-desc"):
             dates = snap.columns["date"]
-            dated = sorted((d for d in per_doc if dates[first_docnum[d]]),
-                           key=lambda d: (dates[first_docnum[d]], d),
+            dated = sorted((d for d in per_doc if dates[first_key[d]]),
+                           key=lambda d: (dates[first_key[d]], d),
                            reverse=req.sort == "date-desc")
-            order = dated + sorted(d for d in per_doc if not dates[first_docnum[d]])
+            order = dated + sorted(d for d in per_doc if not dates[first_key[d]])
         elif req.sort == "title":
             title = snap.titles(s)
             order = sorted(per_doc, key=lambda d: (title.get(d, "").casefold(), d))
@@ -383,15 +265,16 @@ class Searcher:
         pages = max(1, -(-len(order) // per_page))
         page = max(1, min(req.page, pages))
         groups = []
+        limit = None if req.within else PASSAGES_PER_DOC
         for doc_id in order[(page - 1) * per_page : page * per_page]:
             limits.check()
-            hits = by_doc.get(doc_id) or list(
-                s.search(wq.And([final, wq.Term("doc_id", doc_id)]), limit=PASSAGES_PER_DOC))
-            meta = s.stored_fields(first_docnum[doc_id])
-            limit = None if req.within else PASSAGES_PER_DOC
+            shown = by_doc.get(doc_id) or s.search(
+                qt.And((final, qt.Term("doc_id", doc_id))), PASSAGES_PER_DOC, budget)
+            meta = s.stored(first_key[doc_id])
             groups.append(DocumentGroup(
                 doc_id, meta["title"], meta["author"], meta["date"], meta["type"],
-                per_doc[doc_id], [self._passage(hit, matcher, snap) for hit in hits[:limit]]))
+                per_doc[doc_id], [self._passage(s, key, score, matcher, snap)
+                                  for key, score in shown[:limit]]))
         matched_passages = []
         if req.within:
             matched_passages = [p.passage_id for g in groups for p in g.passages]
@@ -400,22 +283,24 @@ class Searcher:
             page=page, pages=pages, per_page=per_page, sort=req.sort, groups=groups,
             facets=facets, filters=filters, also_searched=parsed.also_searched,
             matched_passages=matched_passages, matcher=matcher,
-            ranked=[hit["passage_id"] for hit in top[:50]],
+            ranked=[s.stored(key)["passage_id"] for key, _ in top[:50]],
         )
 
-    def _passage(self, hit, matcher: TermMatcher, snap: _Snapshot) -> PassageHit:
+    def _passage(self, s, key: int, score: float, matcher: TermMatcher,
+                 snap: _Snapshot) -> PassageHit:
+        hit = s.stored(key)
         text = hit["text"]
         spans = matcher.spans(text)
         pid = hit["passage_id"]
         return PassageHit(hit["doc_id"], pid, hit["kind"], text, snippet(text, spans),
-                          kwic(text, spans), hit.score or 0.0,
+                          kwic(text, spans), score or 0.0,
                           list(snap.cited_by.get(pid, ())), list(snap.cites.get(pid, ())))
 
-    def _facets(self, snap: _Snapshot, matched: list[int],
+    def _facets(self, snap: _Snapshot, matched: list[int], docs,
                 filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
         out = {}
         for spec in FACETS:
-            counts = snap.count(spec, matched)
+            counts = snap.count(spec, matched, docs)
             counts.pop("", None)
             if spec.numeric:
                 counts.pop(0, None)
@@ -440,9 +325,8 @@ class Searcher:
         return str(value)
 
     def _correct(self, s, parsed: ParsedQuery) -> str | None:
-        """The query with each word that matches nothing replaced by the nearest indexed word."""
-        corrector = s.corrector("text_exact")
-        reader = s.reader()
+        """The query with each word that matches nothing replaced by the nearest indexed word
+        (within two letters; the one in most passages)."""
         text, changed = parsed.text, False
         for token in lex(parsed.text):
             if token.kind != "word" or not token.text.isalpha():
@@ -453,11 +337,11 @@ class Searcher:
                 continue
             limits.check()
             word = token.text.lower()
-            if reader.doc_frequency("text_exact", word) or reader.doc_frequency("title", word):
+            if s.doc_frequency("text_exact", word) or s.doc_frequency("title", word):
                 continue
-            suggestions = corrector.suggest(word, limit=1, maxdist=2)
-            if suggestions:
-                fixed = suggestions[0]
+            near = [w for w in s.near_words("text_exact", word, 2) if w != word]
+            if near:
+                fixed = max(near, key=lambda w: (s.doc_frequency("text_exact", w), w))
                 if token.text[:1].isupper():
                     fixed = fixed[:1].upper() + fixed[1:]
                 text = text.replace(token.text, fixed, 1)
@@ -467,35 +351,37 @@ class Searcher:
     def documents_matching(self, q: str) -> set[str]:
         """The documents holding a passage that matches ``q`` (no scoring, no grouping)."""
         parsed = self.builder.build(q)
-        with self._searcher() as s:
+        with self.session() as s:
             doc_ids = self._state(s).columns["doc_id"]
-            return {doc_ids[n] for n in s.docs_for_query(parsed.query)}
+            return {doc_ids[key] for key, _ in s.search(parsed.query, None)}
 
     def all_citations(self) -> list[Citation]:
         """Every footnote link of the collection."""
-        with self._searcher() as s:
+        with self.session() as s:
             return [c for items in self._state(s).from_doc.values() for c in items]
 
     def passage_text(self, passage_id: str) -> str:
-        with self._searcher() as s:
-            fields = s.document(passage_id=passage_id)
+        with self.session() as s:
+            fields = s.find("passage_id", passage_id)
             return fields["text"] if fields else ""
 
     def person_counts(self) -> Counter:
         """Passages naming each registered person."""
-        with self._searcher() as s:
+        with self.session() as s:
             snap = self._state(s)
-            return Counter(chain.from_iterable(snap.multi["persons"]))
+            return Counter(chain.from_iterable(snap.multi["persons"].values()
+                                               if isinstance(snap.multi["persons"], dict)
+                                               else snap.multi["persons"]))
 
     # -- cross-references ---------------------------------------------------------------------
     def citations_to(self, doc_id: str) -> list[Citation]:
         """Who cites passages of ``doc_id``."""
-        with self._searcher() as s:
+        with self.session() as s:
             return list(self._state(s).to_doc.get(doc_id, ()))
 
     def citations_from(self, doc_id: str) -> list[Citation]:
         """What ``doc_id``'s footnotes cite."""
-        with self._searcher() as s:
+        with self.session() as s:
             return list(self._state(s).from_doc.get(doc_id, ()))
 
 

@@ -20,8 +20,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from whoosh import query as wq
-
+from indexer import querytree as qt
+from indexer.analysis import ExactAnalyzer
 from indexer.provenance import footnote_quotations, quotation_text
 
 from . import limits
@@ -70,33 +70,33 @@ class Tracer:
         ``limits.QueryTooSlow``; readers' quotations are checked first with ``check_length``."""
         started = time.perf_counter()
         text = clean(quotation)
-        with limits.budget(), self.searcher._searcher() as s:
-            analyzer = s.schema["text"].analyzer
+        with limits.budget(), self.searcher.session() as s:
+            analyzer = self.searcher.builder.stemmed
             q_tokens = [t.text for t in analyzer(text)]
             if not q_tokens:
                 return [], time.perf_counter() - started
-            reader = s.reader()
-            n_docs = max(reader.doc_count(), 1)
-            weights = {w: math.log(1 + n_docs / (1 + reader.doc_frequency("text", w)))
-                       for w in set(q_tokens)}
+            n_docs = max(s.doc_count(), 1)
+            freq = {w: s.doc_frequency("text", w) for w in set(q_tokens)}
+            weights = {w: math.log(1 + n_docs / (1 + freq[w])) for w in freq}
             # the words themselves lead; near spellings (OCR noise) only help a little, or
             # their many expansions would crowd the candidates out
             # the rarest words carry the quotation; BM25 over all of them would favour short
             # passages full of common ones
-            present = [w for w in set(q_tokens) if reader.doc_frequency("text", w)]
+            present = [w for w in freq if freq[w]]
             rare = sorted(present, key=lambda w: -weights[w])[:RETRIEVAL_WORDS]
-            words = wq.Or([wq.Term("text", w, boost=weights[w]) for w in rare])
-            near = [wq.FuzzyTerm("text_exact", t.text, boost=0.2, maxdist=1, prefixlength=2)
-                    for t in s.schema["text_exact"].analyzer(text)
-                    if 5 < len(t.text) <= limits.MAX_FUZZY_WORD][:20]
-            candidates_q = wq.Or([words] + near)
+            words = qt.Or(tuple(qt.Term("text", w, boost=weights[w]) for w in rare))
+            near = [qt.Fuzzy("text_exact", w, maxdist=1, prefixlength=2, boost=0.2)
+                    for w in ExactAnalyzer().words(text)
+                    if 5 < len(w) <= limits.MAX_FUZZY_WORD][:20]
+            candidates_q: qt.Node = qt.Or((words, *near))
             if exclude:
-                candidates_q = wq.AndNot(candidates_q, wq.Term("doc_id", exclude))
-            hits = s.search(candidates_q, limit=CANDIDATES)
+                candidates_q = qt.And((candidates_q, qt.Not(qt.Term("doc_id", exclude))))
+            hits = s.search(candidates_q, CANDIDATES, limits.engine_budget())
             found, near_cache = [], {}
-            for hit in hits:
+            for key, _ in hits:
                 limits.check()
-                found.append(self._align(hit, q_tokens, weights, analyzer, near_cache))
+                found.append(self._align(s.stored(key), q_tokens, weights, analyzer,
+                                         near_cache))
         found = [m for m in found if m and m.score > 0.05]
         found.sort(key=lambda m: -m.score)
         return found[:limit], time.perf_counter() - started

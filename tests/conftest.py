@@ -1,5 +1,6 @@
-"""Fixtures: the repository's store, an index built from it into a temporary LIBRARY_HOME, and
-a real ``library serve`` process over HTTP."""
+"""Fixtures: the repository's store, an index built from it into a temporary LIBRARY_HOME (with
+the default engine, and one per engine for the search suite), and a real ``library serve``
+process over HTTP."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.engines import ENGINES
 from indexer.index import build_index
 from indexer.paths import Paths
 
@@ -28,6 +30,21 @@ def repo_paths(tmp_path_factory) -> Paths:
     home = tmp_path_factory.mktemp("home")
     paths = Paths(seeds=ROOT / "seeds", sources=ROOT / "sources", home=home)
     build_index(paths.sources, paths.index)
+    return paths
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request) -> str:
+    """Each engine in turn: the search suite runs against both."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def engine_paths(tmp_path_factory, engine) -> Paths:
+    """The committed store indexed by ``engine``, in a home of its own."""
+    home = tmp_path_factory.mktemp(f"home-{engine}")
+    paths = Paths(seeds=ROOT / "seeds", sources=ROOT / "sources", home=home)
+    build_index(paths.sources, paths.index, engine=engine)
     return paths
 
 

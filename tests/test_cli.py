@@ -29,6 +29,19 @@ def test_build_prints_counts_and_check_passes(scratch):
     assert check.returncode == 0 and check.stdout.startswith("OK: 21 documents")
 
 
+def test_build_with_tantivy_over_two_jobs_gives_the_same_store_and_is_remembered(scratch):
+    """The essay's traced quotations come out the same on tantivy (the store is unchanged), the
+    index says it is tantivy's, and later commands keep it without being told."""
+    env = {k: v for k, v in os.environ.items() if k != "LIBRARY_ENGINE"}
+    result = run(["build", "--engine", "tantivy", "--jobs", "2"], scratch, **env)
+    assert result.returncode == 0, result.stderr
+    assert "(0 written, 21 unchanged)" in result.stdout and "(tantivy)" in result.stdout
+    assert json.loads((scratch.index / "engine.json").read_text()) == {"engine": "tantivy"}
+    found = run(["search", "Gottwald", "--json"], scratch, **env)
+    assert found.returncode == 0 and json.loads(found.stdout)["total"] > 0, found.stderr
+    assert json.loads((scratch.index / "engine.json").read_text()) == {"engine": "tantivy"}
+
+
 def test_check_fails_on_a_broken_link(scratch):
     path = scratch.sources / "malyshev-1952-12-01-diary.xml"
     path.write_bytes(path.read_bytes().replace(b"diary-q1", b"diary-q2"))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from whoosh import index as whoosh_index
 
-from indexer.index import PASSAGES, BuildError, build_index, index_is_current
+from indexer import engines
+from indexer import querytree as qt
+from indexer.index import BuildError, build_index, ensure_index, index_fault, index_is_current
 from indexer.store import document_paths
 from library.searcher import Searcher, SearchRequest
 
@@ -17,17 +18,17 @@ def search(paths, q, **kw):
 
 
 def test_one_entry_per_passage_with_document_metadata(repo_paths):
-    ix = whoosh_index.open_dir(repo_paths.index, indexname=PASSAGES)
-    with ix.searcher() as s:
-        stored = list(s.all_stored_fields())
+    with Searcher(repo_paths.index).session() as s:
+        stored = [s.stored(key) for key, _ in s.search(qt.Every(), None)]
     assert len({f["passage_id"] for f in stored}) == len(stored) > 300
     documents = {p.stem for p in document_paths(repo_paths.sources)} - {"persons"}
     assert {f["doc_id"] for f in stored} == documents  # the register has no passages
     gottwald = next(f for f in stored if f["passage_id"] == "stalin-1950-08-27-gottwald-q1")
     assert gottwald["date"] == "1950-08-27"
     assert gottwald["type"] == "letter" and "Stalin" in gottwald["author"]
-    with ix.searcher() as s:  # persons named in a passage are indexed (not stored) by id
-        tagged = {s.stored_fields(d)["passage_id"] for d in s.document_numbers(persons="gottwald")}
+    with Searcher(repo_paths.index).session() as s:  # persons named: indexed by id
+        tagged = {s.stored(key)["passage_id"]
+                  for key, _ in s.search(qt.Term("persons", "gottwald"), None)}
     assert f"{ESSAY}-p4" in tagged and "stalin-1950-08-27-gottwald-bibl" in tagged
 
 
@@ -69,6 +70,51 @@ def test_failed_build_leaves_the_previous_index(scratch):
     (scratch.sources / "zz-bad.xml").write_bytes(b"<TEI><oops></TEI>")
     with pytest.raises(BuildError, match=r"zz-bad.xml:1:\d+: not well-formed"):
         build_index(scratch.sources, scratch.index, strict=True)
-    ix = whoosh_index.open_dir(scratch.index, indexname=PASSAGES)
-    assert ix.doc_count() == first.passages
+    with Searcher(scratch.index).session() as s:
+        assert s.doc_count() == first.passages
     assert not index_is_current(scratch.sources, scratch.index)
+
+
+def test_switching_engines_rebuilds_the_index_once(scratch, monkeypatch):
+    """The index records the engine that made it; choosing the other one rebuilds it from the
+    store, and later commands without a choice keep it."""
+    build_index(scratch.sources, scratch.index)
+    assert engines.made_by(scratch.index) == "whoosh"
+    monkeypatch.setenv("LIBRARY_ENGINE", "tantivy")
+    assert "made by whoosh, and tantivy is chosen" in index_fault(scratch.index)
+    assert not index_is_current(scratch.sources, scratch.index)
+    assert ensure_index(scratch.sources, scratch.index) is True
+    assert engines.made_by(scratch.index) == "tantivy"
+    assert index_is_current(scratch.sources, scratch.index)
+    monkeypatch.delenv("LIBRARY_ENGINE")
+    assert ensure_index(scratch.sources, scratch.index) is False  # tantivy is remembered
+    assert search(scratch, "Gottwald").total > 0
+    monkeypatch.setenv("LIBRARY_ENGINE", "lucene")
+    with pytest.raises(engines.EngineError, match="one of whoosh, tantivy"):
+        engines.chosen()
+
+
+def test_tantivy_reconciles_added_changed_and_removed_documents(scratch):
+    """Documents changed or removed in the store are re-indexed on tantivy as on Whoosh."""
+    build_index(scratch.sources, scratch.index, engine="tantivy")
+    gottwald = scratch.sources / "stalin-1950-08-27-gottwald.xml"
+    gottwald.unlink()
+    assert not index_is_current(scratch.sources, scratch.index)
+    assert ensure_index(scratch.sources, scratch.index) is True
+    assert index_is_current(scratch.sources, scratch.index)
+    r = search(scratch, "Gottwald")
+    assert "stalin-1950-08-27-gottwald" not in {g.doc_id for g in r.groups} and r.total > 0
+
+
+def test_a_large_whoosh_library_is_advised_to_move_to_tantivy(repo_paths, engine_paths,
+                                                                  monkeypatch):
+    from indexer import index
+
+    assert index.engine_advice(repo_paths.index) is None  # 422 passages: Whoosh is fine
+    monkeypatch.setattr(index, "TANTIVY_ABOVE", 100)
+    advice = index.engine_advice(engine_paths.index)
+    if engines.made_by(engine_paths.index) == "tantivy":
+        assert advice is None
+    else:
+        assert "holds 422 passages; past 100 the README recommends" in advice
+        assert "library build --engine tantivy" in advice

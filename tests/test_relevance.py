@@ -18,8 +18,8 @@ MRR = 0.90
 
 
 @pytest.fixture(scope="module")
-def searcher(repo_paths):
-    return Searcher.for_store(repo_paths.index, repo_paths.sources)
+def searcher(engine_paths):
+    return Searcher.for_store(engine_paths.index, engine_paths.sources)
 
 
 def evaluate(searcher: Searcher):
@@ -33,7 +33,7 @@ def evaluate(searcher: Searcher):
     return rows
 
 
-def test_judged_queries_meet_recall_and_mrr(searcher, capsys):
+def test_judged_queries_meet_recall_and_mrr(searcher, engine, capsys):
     assert len(QUERIES) >= 40
     rows = evaluate(searcher)
     by_kind = defaultdict(list)
@@ -42,7 +42,7 @@ def test_judged_queries_meet_recall_and_mrr(searcher, capsys):
     recall = sum(r for _, r, _, _ in rows) / len(rows)
     mrr = sum(rr for _, _, rr, _ in rows) / len(rows)
     with capsys.disabled():
-        print(f"\nrelevance: {len(rows)} judged queries, recall@10 = {recall:.3f}, "
+        print(f"\nrelevance ({engine}): {len(rows)} judged queries, recall@10 = {recall:.3f}, "
               f"MRR = {mrr:.3f}")
         for kind, vals in sorted(by_kind.items()):
             n = len(vals)

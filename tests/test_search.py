@@ -14,12 +14,12 @@ from indexer.analysis import fold, text_analyzer
 from library.names import cyrillise, romanise, transliterations
 from library.searcher import QueryError, Searcher, SearchRequest
 
-from .conftest import ESSAY
+from .conftest import ESSAY, ROOT, start_server, stop_server
 
 
 @pytest.fixture(scope="module")
-def s(repo_paths):
-    return Searcher.for_store(repo_paths.index, repo_paths.sources)
+def s(engine_paths):
+    return Searcher.for_store(engine_paths.index, engine_paths.sources)
 
 
 def ids(r):
@@ -84,6 +84,33 @@ def test_boolean_phrase_proximity_wildcard_fuzzy(s):
     assert f"{ESSAY}-p4" not in ids(s.search(SearchRequest('"Korean Gottwald"~2')))
     assert "beria-1999-mon-pere-q3" in ids(s.search(SearchRequest("Khrush*")))
     assert f"{ESSAY}-p4" in ids(s.search(SearchRequest("Gotwald~")))
+
+
+def test_proximity_keeps_the_words_in_order(s, engine, request):
+    """Whoosh's slop is the distance from one word to the next, in order; tantivy's (Lucene's)
+    also lets the words swap places once the slop allows two moves: "Stalin war"~5 finds
+    "war … Stalin" three words apart on tantivy only. Listed in the README."""
+    if engine == "tantivy":
+        request.applymarker(pytest.mark.xfail(strict=True, reason="tantivy's slop lets the "
+                                              "words of a proximity search swap places"))
+    swapped = "beria-1999-mon-pere-q1"  # "… war … Stalin …", never "Stalin … war" within 5
+    assert swapped not in ids(s.search(SearchRequest('"Stalin war"~5')))
+
+
+def test_both_engines_find_the_same_passages(engine_paths, repo_paths):
+    """Totals, documents, facets and corrections are the same on both engines (the ranking
+    within them may differ: each engine scores BM25 its own way)."""
+    here = Searcher.for_store(engine_paths.index, engine_paths.sources)
+    whoosh = Searcher.for_store(repo_paths.index, repo_paths.sources)
+    for q in ["Stalin", "Khrush*", "Gotwald~", "Eisenhover", '"Korean Gottwald"~6',
+              "date:[1950 TO 1952] Stalin", "Beria NOT Sergo", "author:Beria", "Хрущёв",
+              "war~2", "(Korea OR Korean) AND Stalin", "title:\"Economic Problems\"",
+              "I tell them to do one thing … they do the oposite; I have to reprimand them"]:
+        a, b = here.search(SearchRequest(q)), whoosh.search(SearchRequest(q))
+        assert (a.total, a.documents, a.query, a.did_you_mean) == \
+            (b.total, b.documents, b.query, b.did_you_mean), q
+        assert {k: [(v.value, v.count) for v in vs] for k, vs in a.facets.items()} == \
+            {k: [(v.value, v.count) for v in vs] for k, vs in b.facets.items()}, q
 
 
 def test_fields_and_date_ranges(s):
@@ -210,6 +237,24 @@ def test_malformed_queries_are_400_on_the_page_and_the_api(server, q):
     assert code == 400 and "This query cannot be read" in page
     code, body = fetch(server, "/api/search?q=" + urllib.parse.quote(q))
     assert code == 400 and json.loads(body)["position"] >= 1
+
+
+def test_a_tantivy_library_serves_the_same_results(server, tmp_path):
+    """``LIBRARY_ENGINE=tantivy library serve`` builds its index with tantivy and answers the
+    API and the reader as the Whoosh server does."""
+    proc, base = start_server(tmp_path / "home", ROOT / "sources", LIBRARY_ENGINE="tantivy")
+    try:
+        for q in ("Stalin", "Хрущёв", '"blind kittens"', "Khrush*"):
+            path = "/api/search?q=" + urllib.parse.quote(q)
+            mine, theirs = json.loads(fetch(base, path)[1]), json.loads(fetch(server, path)[1])
+            assert (mine["total"], mine["documents"], mine["facets"]) == \
+                (theirs["total"], theirs["documents"], theirs["facets"]), q
+        code, page = fetch(base, f"/doc/{ESSAY}?q=" + urllib.parse.quote("Gottwald"))
+        assert code == 200 and "1 passage match" in page and '<mark class="hit">' in page
+    finally:
+        stop_server(proc)
+    assert json.loads((tmp_path / "home" / "index" / "engine.json").read_text()) == \
+        {"engine": "tantivy"}
 
 
 def test_query_help_page_runs_its_own_examples(server):

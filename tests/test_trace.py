@@ -23,8 +23,8 @@ TOP1_TARGET = 0.95
 
 
 @pytest.fixture(scope="module")
-def tracer(repo_paths):
-    return Tracer(Searcher.for_store(repo_paths.index, repo_paths.sources))
+def tracer(engine_paths):
+    return Tracer(Searcher.for_store(engine_paths.index, engine_paths.sources))
 
 
 def essay_quotes() -> list[tuple[str, str | None]]:

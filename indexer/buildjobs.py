@@ -1,0 +1,105 @@
+"""The per-document Python work of a full build — reading the TEI, tagging the persons each
+passage names, analysing the words — spread over ``jobs`` processes (``library build --jobs``).
+
+The work comes in two rounds because the second depends on the whole first: the words never to
+stem (names) are taken from every passage of the store before any passage is stemmed. With
+``jobs=1`` everything runs in this process, in the same order, with the same result.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analysis import ExactAnalyzer, TextAnalyzer
+from .persons import Register
+from .teidoc import read_document
+from .xmlsafe import XMLInputError
+
+# Records sent to a worker at once (small enough to keep both cores busy to the end).
+CHUNK = 2_000
+
+
+@dataclass
+class DocRecords:
+    doc_id: str
+    passages: list[dict]
+    citations: list[dict]
+    notes: int
+    # running text of passages that are not indexed (no id): still read for names
+    other_texts: list[str] = field(default_factory=list)
+
+
+_register: Register | None = None
+_analysers: tuple[TextAnalyzer, ExactAnalyzer] | None = None
+
+
+def _init_reader(register_path: Path) -> None:
+    global _register
+    _register = Register.load(register_path)
+
+
+def _read(path: Path) -> tuple[Path, str | None, DocRecords | None]:
+    from .index import citation_records, passage_records  # noqa: PLC0415  (no cycle at import)
+
+    try:
+        doc = read_document(path)
+    except XMLInputError as exc:
+        return path, str(exc), None
+    passages = list(passage_records(doc, _register))
+    indexed = {r["passage_id"] for r in passages}
+    other = [p.text for p in doc.passages if p.kind != "bibl" and p.id not in indexed and p.text]
+    return path, None, DocRecords(doc.doc_id, passages, list(citation_records(doc)),
+                                  len(doc.notes), other)
+
+
+def _init_analyser(names: frozenset[str]) -> None:
+    global _analysers
+    _analysers = (TextAnalyzer(names), ExactAnalyzer())
+
+
+def _analyse(texts: list[str]) -> list[tuple[str, str]]:
+    stemmed, exact = _analysers
+    return [(" ".join(stemmed.words(t)), " ".join(exact.words(t))) for t in texts]
+
+
+def _pool(jobs: int, initializer, initargs):
+    # spawn, not fork: the build also runs inside a threaded server, where fork is unsafe
+    return multiprocessing.get_context("spawn").Pool(jobs, initializer, initargs)
+
+
+def read_all(paths: list[Path], register_path: Path, jobs: int = 1
+             ) -> Iterator[tuple[Path, str | None, DocRecords | None]]:
+    """(path, fault or None, records) for each stored document, in order."""
+    if jobs <= 1 or len(paths) < 2:
+        _init_reader(register_path)
+        yield from map(_read, paths)
+        return
+    with _pool(jobs, _init_reader, (register_path,)) as pool:
+        yield from pool.imap(_read, paths, chunksize=max(1, len(paths) // (jobs * 16)))
+
+
+def analyse_all(records: list[dict], names: frozenset[str], jobs: int) -> None:
+    """Give each passage record its analysed words (``_words``: stemmed, exact), for an engine
+    that is handed words (tantivy)."""
+    texts = [r["text"] or "" for r in records]
+    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
+    if jobs <= 1:
+        _init_analyser(names)
+        results = map(_analyse, chunks)
+        pool = None
+    else:
+        pool = _pool(jobs, _init_analyser, (names,))
+        results = pool.imap(_analyse, chunks)
+    try:
+        i = 0
+        for chunk in results:
+            for words in chunk:
+                records[i]["_words"] = words
+                i += 1
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()

@@ -1,0 +1,415 @@
+"""The tantivy adapter (``tantivy`` 0.27, Rust, embedded): one of the two modules that import an
+engine. tantivy is handed words the library analysed, never text to analyse its own way: its
+folding and stemmers break the library's rules (ñ, ё, names never stemmed).
+
+Each analysed field is given as its words joined by spaces to tantivy's whitespace tokenizer
+(words hold no spaces), faster than a token object per word; a passage's stored fields are one
+JSON blob (one read per hit). Facet columns are integer fast fields: a short hash of each value,
+read back through the field's term list, so that one generation's columns come from a few batch
+reads, not from a stored document per passage. Wildcards, prefixes, fuzzy words and date ranges
+are expanded to index words here (tantivy's term list, Levenshtein distance as Whoosh counts
+it), so that the bound on their expansion and the words highlighted are the same as with Whoosh.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+import tantivy
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .. import querytree as qt
+from ..analysis import ExactAnalyzer, TextAnalyzer
+from . import FIELD_BOOSTS, Budget, Columns, load_names
+
+PASSAGES = "passages"
+CITATIONS = "citations"
+RAW = ("passage_id", "doc_id", "kind", "date", "type", "language", "collection", "rights")
+STORED = ("passage_id", "doc_id", "kind", "position", "title", "author", "date", "type",
+          "language", "collection", "year", "text")
+CODED = {"doc_id": "docno", "type": "typecode", "language": "langcode",
+         "collection": "collcode", "date": "datecode"}
+MULTI_RAW = ("authors", "persons")
+TOKENIZED = ("title", "author", "text", "text_exact")
+POSITIONS = {"title", "author", "text_exact"}  # the stemmed text keeps no positions
+_TOKENIZER = "library"  # pre-tokenised fields still name a tokenizer: whitespace
+_HEAP = 128_000_000
+
+
+@lru_cache(maxsize=65_536)  # per-document values recur for every passage
+def code(value: str) -> int:
+    """A value as a signed 64-bit integer (fast fields hold numbers)."""
+    return int.from_bytes(hashlib.blake2b(value.encode(), digest_size=8).digest(), "big",
+                          signed=True)
+
+
+def passage_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    for name in RAW:
+        sb.add_text_field(name, stored=False, tokenizer_name="raw")
+    for name in MULTI_RAW:
+        sb.add_text_field(name, stored=False, tokenizer_name="raw")
+    sb.add_text_field("doc_sha", stored=False, tokenizer_name="raw")
+    for name in TOKENIZED:
+        sb.add_text_field(name, stored=False, tokenizer_name=_TOKENIZER,
+                          index_option="position" if name in POSITIONS else "freq")
+    sb.add_bytes_field("stored", stored=True)
+    for name in CODED.values():
+        sb.add_integer_field(name, fast=True)
+    sb.add_integer_field("year", indexed=True, fast=True)
+    return sb.build()
+
+
+def citation_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("source_doc", stored=False, tokenizer_name="raw")
+    sb.add_bytes_field("record", stored=True)
+    return sb.build()
+
+
+def _open(folder: Path, schema: tantivy.Schema | None = None) -> tantivy.Index:
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = tantivy.Index(schema, path=str(folder), reuse=False) if schema is not None \
+        else tantivy.Index.open(str(folder))
+    # custom tokenizers are not saved with the index: registered on every open
+    ix.register_tokenizer(_TOKENIZER,
+                          tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
+    return ix
+
+
+def _opstamp(folder: Path) -> int:
+    try:
+        return json.loads((folder / "meta.json").read_text(encoding="utf-8"))["opstamp"]
+    except (OSError, ValueError, KeyError):
+        return -1
+
+
+# -- writing -----------------------------------------------------------------------------------
+class TantivyWriter:
+    def __init__(self, folder: Path, names: frozenset[str], create: bool):
+        self.folder = folder
+        self.passages = _open(folder / PASSAGES, passage_schema() if create else None)
+        self.citations = _open(folder / CITATIONS, citation_schema() if create else None)
+        self.pw = self.passages.writer(_HEAP, 1)
+        self.cw = self.citations.writer(15_000_000, 1)
+        self.stemmed = TextAnalyzer(names)
+        self.exact = ExactAnalyzer()
+        self._meta: dict[str, str] = {}  # a document's title and author words, analysed once
+
+    def delete_document(self, doc_id: str) -> None:
+        self.pw.delete_documents_by_term("doc_id", doc_id)
+        self.cw.delete_documents_by_term("source_doc", doc_id)
+
+    def add_passage(self, record: dict) -> None:
+        d = tantivy.Document()
+        for name in RAW:
+            d.add_text(name, record[name])
+        for name, field in CODED.items():
+            d.add_integer(field, code(record[name]))
+        d.add_text("doc_sha", f"{record['doc_id']}\t{record['tei_sha']}")
+        for name in MULTI_RAW:
+            for value in record[name].split(","):
+                if value.strip():
+                    d.add_text(name, value.strip())
+        d.add_integer("year", int(record["year"] or 0))
+        for name in ("title", "author"):
+            value = record[name] or ""
+            key = f"{name}\0{value}"
+            words = self._meta.get(key)
+            if words is None:
+                if len(self._meta) > 10_000:
+                    self._meta.clear()
+                words = self._meta[key] = " ".join(self.exact.words(value))
+            d.add_text(name, words)
+        words = record.get("_words")  # analysed beforehand, maybe by another process
+        if words is None:
+            text = record["text"] or ""
+            words = (" ".join(self.stemmed.words(text)), " ".join(self.exact.words(text)))
+        d.add_text("text", words[0])
+        d.add_text("text_exact", words[1])
+        d.add_bytes("stored", json.dumps({k: record[k] for k in STORED},
+                                         ensure_ascii=False).encode())
+        self.pw.add_document(d)
+
+    def add_citation(self, record: dict) -> None:
+        d = tantivy.Document()
+        d.add_text("source_doc", record["source_doc"])
+        d.add_bytes("record", json.dumps(record, ensure_ascii=False).encode())
+        self.cw.add_document(d)
+
+    def commit(self) -> None:
+        # citations first: a crash between the two leaves passages stale (re-indexed on the
+        # next start), never citations missing
+        self.cw.commit()
+        self.pw.commit()
+        self.cw.wait_merging_threads()
+        self.pw.wait_merging_threads()
+
+    def cancel(self) -> None:
+        self.pw.rollback()
+        self.cw.rollback()
+
+
+# -- the query tree in tantivy's classes -------------------------------------------------------
+class _Translator:
+    def __init__(self, session: TantivySession, budget: Budget | None):
+        self.s = session
+        self.schema = session.schema
+        self.budget = budget or Budget()
+
+    def __call__(self, node: qt.Node) -> tantivy.Query:
+        q = self._query(node)
+        boost = node.boost * (FIELD_BOOSTS.get(getattr(node, "field", ""), 1.0)
+                              if isinstance(node, (qt.Term, qt.Phrase)) else 1.0)
+        return q if boost == 1.0 else tantivy.Query.boost_query(q, boost)
+
+    def _term(self, field: str, text) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, text)
+
+    def _query(self, node: qt.Node) -> tantivy.Query:
+        Q = tantivy.Query
+        if isinstance(node, qt.Term):
+            return self._term(node.field, node.text)
+        if isinstance(node, qt.Phrase):
+            if node.field not in POSITIONS:  # no positions kept: every word, anywhere
+                return Q.boolean_query([(tantivy.Occur.Must, self._term(node.field, w))
+                                        for w in node.words])
+            # tantivy counts the words allowed between, Whoosh (and the tree) the distance
+            return Q.phrase_query(self.schema, node.field, list(node.words), slop=node.slop - 1)
+        if isinstance(node, (qt.Prefix, qt.Wildcard, qt.TermRange)):
+            words = self.s.expand(node, self.budget)
+            if not words:
+                return Q.empty_query()
+            # constant score, as Whoosh scores a wildcard
+            return Q.const_score_query(Q.term_set_query(self.schema, node.field, words), 1.0)
+        if isinstance(node, qt.Fuzzy):
+            words = self.s.expand(node, self.budget)
+            if not words:
+                return Q.empty_query()
+            return Q.boolean_query([(tantivy.Occur.Should, self._term(node.field, w))
+                                    for w in words])
+        if isinstance(node, qt.NumericRange):
+            if node.start is None and node.end is None:
+                return Q.all_query()
+            return Q.range_query(self.schema, node.field, tantivy.FieldType.Integer,
+                                 node.start, node.end)
+        if isinstance(node, qt.Every):
+            return Q.all_query()
+        if isinstance(node, qt.Not):
+            return Q.boolean_query([(tantivy.Occur.Must, Q.all_query()),
+                                    (tantivy.Occur.MustNot, self(node.item))])
+        if isinstance(node, qt.And):
+            parts = [(tantivy.Occur.MustNot, self(n.item)) if isinstance(n, qt.Not)
+                     else (tantivy.Occur.Must, self(n)) for n in node.items]
+            if all(o == tantivy.Occur.MustNot for o, _ in parts):
+                parts.append((tantivy.Occur.Must, Q.all_query()))
+            return Q.boolean_query(parts)
+        if isinstance(node, qt.Or):
+            return Q.boolean_query([(tantivy.Occur.Should, self(n)) for n in node.items])
+        raise TypeError(f"no tantivy query for {node!r}")
+
+
+# -- reading -----------------------------------------------------------------------------------
+def _key(addr) -> int:
+    return (addr.segment_ord << 32) | addr.doc
+
+
+def _addr(key: int):
+    return tantivy.DocAddress(key >> 32, key & 0xFFFFFFFF)
+
+
+class TantivySession:
+    def __init__(self, reader: TantivyReader, generation: tuple):
+        self._reader = reader
+        self.schema = reader.schema
+        self.s = reader.passages.searcher()
+        self.generation = generation
+
+    def _all(self, query, limit: int | None = None) -> list[tuple[int, float]]:
+        n = self.s.num_docs
+        limit = n if limit is None else min(limit, n)
+        if limit <= 0:  # tantivy panics on limit=0
+            return []
+        return [(_key(a), score) for score, a in self.s.search(query, limit, count=False).hits]
+
+    def search(self, query: qt.Node, limit: int | None, budget: Budget | None = None
+               ) -> list[tuple[int, float]]:
+        if budget:
+            budget.check()
+        found = self._all(_Translator(self, budget)(query), limit)
+        if budget:
+            budget.check()
+        return found
+
+    def stored(self, key: int) -> dict:
+        return json.loads(bytes(self.s.doc(_addr(key)).to_dict()["stored"][0]))
+
+    def find(self, field: str, value: str) -> dict | None:
+        hits = self._all(tantivy.Query.term_query(self.schema, field, value), 1)
+        return self.stored(hits[0][0]) if hits else None
+
+    def columns(self) -> Columns:
+        addrs = [a for _, a in self.s.search(tantivy.Query.all_query(), max(self.s.num_docs, 1),
+                                             count=False).hits] if self.s.num_docs else []
+        keys = [_key(a) for a in addrs]
+        values: dict[str, dict] = {}
+        for name, field in CODED.items():
+            decode = {code(t): t for t, _ in self.s.terms_with_prefix(name, "")}
+            decode[code("")] = ""
+            codes = self.s.fast_field_values(field, addrs) if addrs else []
+            values[name] = dict(zip(keys, map(decode.get, codes), strict=True))
+        values["year"] = dict(zip(keys, self.s.fast_field_values("year", addrs) if addrs
+                                  else [], strict=True))
+        multi: dict[str, dict] = {}
+        for name in MULTI_RAW:
+            lists: dict[int, list[str]] = {}
+            for term, _ in self.s.terms_with_prefix(name, ""):
+                for key, _ in self._all(tantivy.Query.term_query(self.schema, name, term)):
+                    lists.setdefault(key, []).append(term)
+            multi[name] = _Tuples({k: tuple(v) for k, v in lists.items()})
+        first: dict[str, int] = {}
+        for key in keys:
+            first.setdefault(values["doc_id"][key], key)
+        return Columns(values, multi, first)
+
+    def citations(self) -> list[dict]:
+        cs = self._reader.citations.searcher()
+        n = cs.num_docs
+        if not n:
+            return []
+        return [json.loads(bytes(cs.doc(a).to_dict()["record"][0]))
+                for _, a in cs.search(tantivy.Query.all_query(), n, count=False).hits]
+
+    def doc_count(self) -> int:
+        return self.s.num_docs
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        return self.s.doc_freq(field, word)
+
+    def expand(self, node: qt.Node, budget: Budget | None = None) -> list[str]:
+        """The index words a wildcard, prefix, fuzzy word or date range stands for, refused
+        past ``budget.max_expansion`` of them."""
+        budget = budget or Budget()
+        if isinstance(node, qt.Prefix):
+            words = [t for t, _ in self.s.terms_with_prefix(node.field, node.text)]
+        elif isinstance(node, qt.Wildcard):
+            head = re.split(r"[*?]", node.pattern, maxsplit=1)[0]
+            match = re.compile(fnmatch.translate(node.pattern)).match
+            words = [t for t, _ in self.s.terms_with_prefix(node.field, head) if match(t)]
+        elif isinstance(node, qt.Fuzzy):
+            head = node.text[: node.prefixlength]
+            words = [w for w, _, _ in process.extract(
+                node.text, [t for t, _ in self.s.terms_with_prefix(node.field, head)],
+                scorer=Levenshtein.distance, score_cutoff=node.maxdist, limit=None)]
+        elif isinstance(node, qt.TermRange):
+            words = [t for t, _ in self.s.terms_with_prefix(node.field, "")
+                     if (node.start is None or t >= node.start)
+                     and (node.end is None or t <= node.end)]
+        else:
+            return []
+        budget.check()
+        if not isinstance(node, qt.TermRange) and len(words) > budget.max_expansion:
+            raise qt.QueryError(f"'{qt.typed(node)}' matches more than "
+                                f"{budget.max_expansion:,} different words; add letters to "
+                                "narrow it")
+        return words
+
+    def near_words(self, field: str, word: str, maxdist: int) -> list[str]:
+        return [w for w, _, _ in process.extract(
+            word, self._reader.lexicon(self, field), scorer=Levenshtein.distance,
+            score_cutoff=maxdist, limit=None)]
+
+
+class _Tuples(dict):
+    """Values by key; a passage without any reads as an empty tuple."""
+
+    def __missing__(self, key):
+        return ()
+
+
+class TantivyReader:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.passages = _open(self.folder / PASSAGES)
+        self.citations = _open(self.folder / CITATIONS)
+        self.schema = self.passages.schema
+        self.names = load_names(self.folder)
+        self._lock = threading.Lock()
+        self._generation = self._stamp()
+        self._lexicons: dict[tuple, list[str]] = {}
+
+    def _stamp(self) -> tuple:
+        return (_opstamp(self.folder / PASSAGES), _opstamp(self.folder / CITATIONS))
+
+    @contextmanager
+    def session(self) -> Iterator[TantivySession]:
+        stamp = self._stamp()
+        if stamp != self._generation:
+            with self._lock:
+                if stamp != self._generation:
+                    self.passages.reload()
+                    self.citations.reload()
+                    self._generation = stamp
+                    self._lexicons.clear()
+        yield TantivySession(self, stamp)
+
+    def lexicon(self, session: TantivySession, field: str) -> list[str]:
+        """Every word of ``field`` (the spelling corrector looks near words up in it)."""
+        key = (session.generation, field)
+        words = self._lexicons.get(key)
+        if words is None:
+            words = self._lexicons[key] = [t for t, _ in session.s.terms_with_prefix(field, "")]
+        return words
+
+
+class TantivyEngine:
+    name = "tantivy"
+
+    def create(self, folder: Path, names: frozenset[str]) -> TantivyWriter:
+        return TantivyWriter(Path(folder), names, create=True)
+
+    def writer(self, folder: Path) -> TantivyWriter:
+        return TantivyWriter(Path(folder), load_names(folder), create=False)
+
+    def exists(self, folder: Path) -> bool:
+        return all((Path(folder) / part / "meta.json").exists()
+                   for part in (PASSAGES, CITATIONS))
+
+    def reader(self, folder: Path) -> TantivyReader:
+        return TantivyReader(folder)
+
+    def indexed(self, folder: Path) -> dict[str, str]:
+        """doc_id → sha256 of the TEI each indexed document was made from (a deleted
+        document's words stay in tantivy's term list until its segment is merged, so each
+        is checked for a live passage)."""
+        reader = TantivyReader(folder)
+        with reader.session() as s:
+            out = {}
+            for term, _ in s.s.terms_with_prefix("doc_sha", ""):
+                if s._all(tantivy.Query.term_query(s.schema, "doc_sha", term), 1):
+                    doc_id, _, sha = term.partition("\t")
+                    out[doc_id] = sha
+            return out
+
+    def fault(self, folder: Path) -> str | None:
+        if not self.exists(folder):
+            return "the index is missing"
+        try:
+            reader = TantivyReader(folder)
+            with reader.session() as s:
+                columns = s.columns()
+                for key in list(columns.first.values())[-1:]:
+                    s.stored(key)
+                s.citations()
+        except Exception as exc:  # noqa: BLE001  (any fault of a damaged file means: rebuild)
+            return f"the index is damaged ({type(exc).__name__}: {exc})"
+        return None

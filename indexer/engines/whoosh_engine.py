@@ -1,0 +1,342 @@
+"""The Whoosh adapter (``whoosh3``, pure Python, embedded): one of the two modules that import
+an engine. Whoosh analyses text itself, so its fields are given the library's analysers,
+wrapped as Whoosh tokenizers: it indexes the same words tantivy is handed."""
+
+from __future__ import annotations
+
+import copy
+import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.analysis import Token as WToken
+from whoosh.analysis import Tokenizer
+from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .. import querytree as qt
+from ..analysis import ExactAnalyzer, TextAnalyzer, fold
+from . import COLUMNS, MULTI, Budget, Columns
+
+PASSAGES = "passages"
+CITATIONS = "citations"
+
+
+class LibraryTokenizer(Tokenizer):
+    """One of the library's analysers as a Whoosh tokenizer (pickled with the schema)."""
+
+    def __init__(self, analyzer: ExactAnalyzer):
+        self.analyzer = analyzer
+
+    def __eq__(self, other) -> bool:
+        return other.__class__ is self.__class__ and other.analyzer == self.analyzer
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False,
+                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="",
+                 **kwargs) -> Iterator[WToken]:
+        t = WToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:  # a word taken whole (never asked by the library's own parser)
+            words = [(fold(value), 0, 0, len(value))]
+        else:
+            words = [(w.text, w.pos, w.startchar, w.endchar)
+                     for w in self.analyzer(value, chars, removestops)]
+        for text, pos, start, end in words:
+            t.text, t.boost, t.stopped = text, 1.0, False
+            if positions:
+                t.pos = start_pos + pos
+            if chars:
+                t.startchar, t.endchar = start_char + start, start_char + end
+            yield t
+
+
+def passage_schema(names: frozenset[str] = frozenset()) -> Schema:
+    """One entry per passage. ``names``: folded words never to stem (see ``analysis``)."""
+    exact = LibraryTokenizer(ExactAnalyzer())
+    return Schema(
+        passage_id=ID(stored=True, unique=True),
+        doc_id=ID(stored=True, sortable=True),
+        tei_sha=ID(sortable=True),  # the stored TEI's sha256: tells a stale index entry
+        kind=ID(stored=True),
+        position=NUMERIC(stored=True),
+        title=TEXT(stored=True, analyzer=exact, field_boost=2.0),
+        author=TEXT(stored=True, analyzer=exact),
+        authors=KEYWORD(commas=True),
+        date=ID(stored=True, sortable=True),
+        year=NUMERIC(sortable=True),
+        type=ID(stored=True, sortable=True),
+        language=ID(sortable=True),
+        collection=ID(sortable=True),
+        rights=ID(),
+        persons=KEYWORD(commas=True),
+        # phrases and proximity go to text_exact, so the stemmed field keeps no positions
+        text=TEXT(stored=True, analyzer=LibraryTokenizer(TextAnalyzer(names)), phrase=False),
+        text_exact=TEXT(analyzer=exact, phrase=True),
+    )
+
+
+def citation_schema() -> Schema:
+    return Schema(
+        note_id=ID(stored=True), n=STORED(), source_doc=ID(stored=True),
+        source_passage=ID(stored=True), target_doc=ID(stored=True),
+        target_passage=ID(stored=True), status=STORED(), cert=STORED(), text=STORED(),
+    )
+
+
+# -- the query tree in Whoosh's classes --------------------------------------------------------
+class _Bounded:
+    """A wildcard or fuzzy query that stands for at most ``budget.max_expansion`` words."""
+
+    budget: Budget = Budget()
+    typed: str = ""
+
+    def _btexts(self, ixreader) -> Iterator[bytes]:
+        limit = self.budget.max_expansion
+        for n, btext in enumerate(super()._btexts(ixreader)):
+            if n >= limit:
+                raise qt.QueryError(f"'{self.typed}' matches more than {limit:,} different "
+                                    "words; add letters to narrow it")
+            if n % 128 == 0:
+                self.budget.check()
+            yield btext
+
+
+_BOUNDED: dict[type, type] = {}
+
+
+def _bounded(q: wq.Query, typed: str, budget: Budget) -> wq.Query:
+    cls = type(q)
+    bounded = _BOUNDED.get(cls)
+    if bounded is None:
+        bounded = _BOUNDED[cls] = type(f"Bounded{cls.__name__}", (_Bounded, cls), {})
+    q = copy.copy(q)
+    q.__class__ = bounded
+    q.budget, q.typed = budget, typed
+    return q
+
+
+def to_whoosh(node: qt.Node, budget: Budget | None = None) -> wq.Query:
+    budget = budget or Budget()
+    b = node.boost
+    if isinstance(node, qt.Term):
+        return wq.Term(node.field, node.text, boost=b)
+    if isinstance(node, qt.Phrase):
+        return wq.Phrase(node.field, list(node.words), slop=node.slop, boost=b)
+    if isinstance(node, qt.Prefix):
+        return _bounded(wq.Prefix(node.field, node.text, boost=b), qt.typed(node), budget)
+    if isinstance(node, qt.Wildcard):
+        return _bounded(wq.Wildcard(node.field, node.pattern, boost=b), qt.typed(node), budget)
+    if isinstance(node, qt.Fuzzy):
+        return _bounded(wq.FuzzyTerm(node.field, node.text, boost=b, maxdist=node.maxdist,
+                                     prefixlength=node.prefixlength), qt.typed(node), budget)
+    if isinstance(node, qt.NumericRange):
+        return wq.NumericRange(node.field, node.start, node.end, boost=b)
+    if isinstance(node, qt.TermRange):
+        return wq.TermRange(node.field, node.start, node.end, boost=b)
+    if isinstance(node, qt.Every):
+        return wq.Every()
+    if isinstance(node, qt.Not):
+        return wq.Not(to_whoosh(node.item, budget), boost=b)
+    if isinstance(node, qt.Or):
+        return wq.Or([to_whoosh(n, budget) for n in node.items], boost=b, scale=node.scale)
+    if isinstance(node, qt.And):
+        return wq.And([to_whoosh(n, budget) for n in node.items], boost=b)
+    raise TypeError(f"no Whoosh query for {node!r}")
+
+
+# -- reading -----------------------------------------------------------------------------------
+class WhooshSession:
+    """One Whoosh searcher: one generation of the passages, for one request at a time."""
+
+    def __init__(self, reader: WhooshReader, searcher):
+        self._reader = reader
+        self.s = searcher
+        self.generation = (reader.citations.latest_generation(),
+                           *(r.segment().segment_id() if r.segment() else "" for r, _ in
+                             searcher.reader().leaf_readers()))
+
+    def search(self, query: qt.Node, limit: int | None, budget: Budget | None = None
+               ) -> list[tuple[int, float]]:
+        q = to_whoosh(query, budget)
+        left = budget.remaining() if budget else None
+        if limit is not None or left is None:
+            results = self.s.search(q, limit=limit)
+        else:
+            budget.check()
+            # use_alarm=False: SIGALRM would only work in the main thread and would leave a
+            # handler installed after the search; the timer thread flips a flag
+            collector = TimeLimitCollector(self.s.collector(limit=None),
+                                           timelimit=max(left, 0.01), use_alarm=False)
+            try:
+                self.s.search_with_collector(q, collector)
+            except TimeLimit:
+                raise budget.on_timeout() from None
+            finally:
+                if collector.timer:
+                    collector.timer.cancel()
+            budget.check()  # expanding terms before the collect loop is not timed
+            results = collector.results()
+        return [(docnum, score or 0.0) for score, docnum in results.top_n]
+
+    def stored(self, key: int) -> dict:
+        return self.s.stored_fields(key)
+
+    def find(self, field: str, value: str) -> dict | None:
+        return self.s.document(**{field: value})
+
+    def columns(self) -> Columns:
+        reader = self.s.reader()
+        values = {name: list(reader.column_reader(name, translate=True)) for name in COLUMNS}
+        n = reader.doc_count_all()
+        multi = {}
+        for name in MULTI:
+            lists: list[list[str]] = [[] for _ in range(n)]
+            for term in reader.lexicon(name):
+                value = term.decode("utf-8")
+                for docnum in reader.postings(name, term).all_ids():
+                    lists[docnum].append(value)
+            multi[name] = [tuple(v) for v in lists]
+        first: dict[str, int] = {}
+        for docnum, doc_id in enumerate(values["doc_id"]):
+            if doc_id and not reader.is_deleted(docnum):
+                first.setdefault(doc_id, docnum)
+        return Columns(values, multi, first)
+
+    def citations(self) -> list[dict]:
+        with self._reader.citations.searcher() as cs:
+            return list(cs.all_stored_fields())
+
+    def doc_count(self) -> int:
+        return self.s.doc_count()
+
+    def doc_frequency(self, field: str, word: str) -> int:
+        return self.s.reader().doc_frequency(field, word)
+
+    def expand(self, node: qt.Node, budget: Budget | None = None) -> list[str]:
+        q = to_whoosh(node, budget)
+        fieldobj = self.s.schema[node.field]
+        return [b if isinstance(b, str) else fieldobj.from_bytes(b)
+                for b in q._btexts(self.s.reader())]
+
+    def near_words(self, field: str, word: str, maxdist: int) -> list[str]:
+        return list(self.s.reader().terms_within(field, word, maxdist, prefix=0))
+
+
+class WhooshReader:
+    """The two Whoosh indexes of a folder, with searchers kept between requests: opening one
+    costs time in proportion to the index (on 209k passages, about 150 ms)."""
+
+    def __init__(self, folder: Path):
+        self.passages = whoosh_index.open_dir(folder, indexname=PASSAGES)
+        self.citations = whoosh_index.open_dir(folder, indexname=CITATIONS)
+        self.names = self.passages.schema["text"].analyzer.analyzer.names \
+            if isinstance(self.passages.schema["text"].analyzer, LibraryTokenizer) \
+            else frozenset()
+        self._pool: queue.LifoQueue = queue.LifoQueue()
+
+    @contextmanager
+    def session(self) -> Iterator[WhooshSession]:
+        try:
+            s = self._pool.get_nowait()
+            if not s.up_to_date():
+                # a fresh searcher, not s.refresh(): refresh reuses the readers of segments it
+                # knows, with their deletions as they were, so a re-indexed document (an edited
+                # record, a new version) would show its old passages too
+                s.close()
+                s = self.passages.searcher()
+        except queue.Empty:
+            s = self.passages.searcher()
+        healthy = False
+        try:
+            yield WhooshSession(self, s)
+            healthy = True
+        finally:
+            if healthy:  # a searcher that read a damaged file goes, not back to the pool
+                self._pool.put(s)
+
+
+# -- writing -----------------------------------------------------------------------------------
+class WhooshWriter:
+    def __init__(self, passages, citations, limitmb: int):
+        self.pw = passages.writer(limitmb=limitmb)
+        self.cw = citations.writer()
+
+    def delete_document(self, doc_id: str) -> None:
+        self.pw.delete_by_term("doc_id", doc_id)
+        self.cw.delete_by_term("source_doc", doc_id)
+
+    def add_passage(self, record: dict) -> None:
+        self.pw.add_document(**record)
+
+    def add_citation(self, record: dict) -> None:
+        self.cw.add_document(**record)
+
+    def commit(self) -> None:
+        # Whoosh commits are atomic per index: citations first, so that a crash between the
+        # two leaves passages stale (re-indexed on the next start), never citations missing
+        self.cw.commit()
+        self.pw.commit()
+
+    def cancel(self) -> None:
+        self.pw.cancel()
+        self.cw.cancel()
+
+
+class WhooshEngine:
+    name = "whoosh"
+
+    def create(self, folder: Path, names: frozenset[str]) -> WhooshWriter:
+        passages = whoosh_index.create_in(folder, passage_schema(names), indexname=PASSAGES)
+        citations = whoosh_index.create_in(folder, citation_schema(), indexname=CITATIONS)
+        return WhooshWriter(passages, citations, 256)
+
+    def writer(self, folder: Path) -> WhooshWriter:
+        return WhooshWriter(whoosh_index.open_dir(folder, indexname=PASSAGES),
+                            whoosh_index.open_dir(folder, indexname=CITATIONS), 128)
+
+    def exists(self, folder: Path) -> bool:
+        return whoosh_index.exists_in(folder, indexname=PASSAGES)
+
+    def reader(self, folder: Path) -> WhooshReader:
+        return WhooshReader(folder)
+
+    def indexed(self, folder: Path) -> dict[str, str]:
+        """doc_id → sha256 of the TEI each indexed document was made from."""
+        ix = whoosh_index.open_dir(folder, indexname=PASSAGES)
+        indexed: dict[str, str] = {}
+        with ix.searcher() as s:
+            reader = s.reader()
+            if reader.doc_count():
+                ids = reader.column_reader("doc_id", translate=True)
+                shas = reader.column_reader("tei_sha", translate=True)
+                for docnum in reader.all_doc_ids():
+                    indexed.setdefault(ids[docnum], shas[docnum])
+        return indexed
+
+    def fault(self, folder: Path) -> str | None:
+        for name in (PASSAGES, CITATIONS):
+            if not whoosh_index.exists_in(folder, indexname=name):
+                return f"the {name} index is missing"
+        try:
+            ix = whoosh_index.open_dir(folder, indexname=PASSAGES)
+            if set(ix.schema.names()) != set(passage_schema().names()) or \
+                    not isinstance(ix.schema["text"].analyzer, LibraryTokenizer):
+                return "the index was made by another version of the library"
+            with ix.searcher() as s:
+                reader = s.reader()
+                n = reader.doc_count_all()
+                for column in ("doc_id", "tei_sha", "date", "year"):
+                    list(reader.column_reader(column, translate=True))
+                for fieldname in ("doc_id", "persons", "authors"):
+                    for term in reader.lexicon(fieldname):
+                        reader.postings(fieldname, term).all_ids()
+                if n:
+                    s.stored_fields(n - 1)
+            with whoosh_index.open_dir(folder, indexname=CITATIONS).searcher() as s:
+                list(s.all_stored_fields())
+        except Exception as exc:  # noqa: BLE001  (any fault of a damaged file means: rebuild)
+            return f"the index is damaged ({type(exc).__name__}: {exc})"
+        return None
+
