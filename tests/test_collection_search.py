@@ -11,7 +11,9 @@ from .conftest import start_server, stop_server
 from .test_import import FIXTURES, cli, run_import
 
 
-def test_collection_search_finds_a_named_collection_everywhere(scratch):
+def test_collection_search_finds_a_named_collection_everywhere(scratch, engine, monkeypatch):
+    # the CLI and the server read LIBRARY_ENGINE: the whole path runs on each engine
+    monkeypatch.setenv("LIBRARY_ENGINE", engine)
     report = run_import(scratch, FIXTURES / "csv" / "kremlin-40.csv", collection="Kremlin news")
     assert len(report.imported) == 40
     for q in ('collection:"Kremlin news"', 'collection:"kremlin NEWS"'):

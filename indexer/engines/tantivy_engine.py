@@ -302,7 +302,7 @@ class TantivySession:
         if isinstance(node, qt.Prefix):
             words = [t for t, _ in self.s.terms_with_prefix(node.field, node.text)]
         elif isinstance(node, qt.Wildcard):
-            head = re.split(r"[*?]", node.pattern, maxsplit=1)[0]
+            head = re.split(r"[*?[]", node.pattern, maxsplit=1)[0]  # fnmatch: * ? [..]
             match = re.compile(fnmatch.translate(node.pattern)).match
             words = [t for t, _ in self.s.terms_with_prefix(node.field, head) if match(t)]
         elif isinstance(node, qt.Fuzzy):
