@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .bibliography import load_essay, load_footnotes, load_works
@@ -68,17 +69,25 @@ def build_sources(paths: Paths) -> SeedReport:
     return SeedReport(len(documents), written, footnotes)
 
 
-def build_all(paths: Paths, on_wait=None, jobs: int = 1) -> tuple[SeedReport, BuildReport]:
-    """Seeds → TEI → index, with the essay's quotations traced against the index of the other
-    documents before the essay is written (tracing leaves the quoting document out). Runs
-    under the library's write lock (``on_wait`` hears while it waits for it)."""
+# Where a quotation most probably comes from, given the index just built: (quotation, the
+# document to leave out) → (doc_id, passage_id, score) or None. The tracer reads the index as
+# the web does, so it lives with the reader (``library.trace``) and is handed in: the indexer
+# never imports the library.
+Locate = Callable[[Paths], Callable[[str, str], tuple[str, str, float] | None]]
+
+
+def build_all(paths: Paths, locate: Locate, on_wait=None, jobs: int = 1
+              ) -> tuple[SeedReport, BuildReport]:
+    """Seeds → TEI → index, with the essay's quotations traced (by ``locate``) against the index
+    of the other documents before the essay is written (tracing leaves the quoting document
+    out). Runs under the library's write lock (``on_wait`` hears while it waits for it)."""
     documents, essay_id, footnotes = generate(paths)
     with write_lock(paths.home, "build", on_wait=on_wait):
-        return _build_all(paths, documents, essay_id, footnotes, jobs)
+        return _build_all(paths, documents, essay_id, footnotes, locate, jobs)
 
 
-def _build_all(paths: Paths, documents: dict, essay_id: str, footnotes: int, jobs: int = 1
-               ) -> tuple[SeedReport, BuildReport]:
+def _build_all(paths: Paths, documents: dict, essay_id: str, footnotes: int, locate: Locate,
+               jobs: int = 1) -> tuple[SeedReport, BuildReport]:
     essay_path = paths.sources / f"{essay_id}.xml"
     written = {doc_id for doc_id, d in documents.items()
                # the essay is written now only if the store has none: the index must hold its
@@ -87,17 +96,8 @@ def _build_all(paths: Paths, documents: dict, essay_id: str, footnotes: int, job
                if (doc_id != essay_id or not essay_path.exists())
                and write_document(paths.sources, doc_id, _bytes(d))}
     report = build_index(paths.sources, paths.index, jobs=jobs)
-    from library.searcher import Searcher  # the tracer searches the index just built
-    from library.trace import Tracer
-
-    tracer = Tracer(Searcher.for_store(paths.index, paths.sources))
-
-    def best(quote: str, exclude: str):
-        matches, _ = tracer.trace(quote, limit=1, exclude=exclude)
-        return (matches[0].doc_id, matches[0].passage_id, matches[0].score) if matches else None
-
     essay = documents[essay_id]
-    trace_quotations(essay, essay_id, best)
+    trace_quotations(essay, essay_id, locate(paths))
     if write_document(paths.sources, essay_id, serialize(essay)):
         written.add(essay_id)
         update_index(paths.sources, paths.index, [essay_path])

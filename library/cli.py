@@ -21,11 +21,12 @@ from indexer.paths import Paths
 
 def _build(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.build import build_all
+    from library.trace import locator
 
     started = time.perf_counter()
     if args.engine:  # remembered by the index it builds (engine.json): later commands keep it
         os.environ["LIBRARY_ENGINE"] = args.engine
-    seeds, index = build_all(paths, on_wait=_say, jobs=args.jobs)
+    seeds, index = build_all(paths, locator, on_wait=_say, jobs=args.jobs)
     print(f"TEI: {seeds.documents} documents generated from seeds/ "
           f"({seeds.written} written, {seeds.documents - seeds.written} unchanged), "
           f"{seeds.footnotes} footnotes")

@@ -17,11 +17,13 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from indexer import querytree as qt
 from indexer.analysis import ExactAnalyzer
+from indexer.paths import Paths
 from indexer.provenance import footnote_quotations, quotation_text
 
 from . import limits
@@ -190,3 +192,13 @@ def quotation_before(passage_element, note_element) -> str | None:
     """The text of the quotation a footnote cites, if it cites one."""
     quote = footnote_quotations(passage_element).get(note_element)
     return quotation_text(quote) if quote is not None else None
+
+
+def locator(paths: Paths) -> Callable[[str, str], tuple[str, str, float] | None]:
+    """For ``library build``: the best passage for a quotation, in the index just built."""
+    tracer = Tracer(Searcher.for_store(paths.index, paths.sources))
+
+    def best(quote: str, exclude: str) -> tuple[str, str, float] | None:
+        matches, _ = tracer.trace(quote, limit=1, exclude=exclude)
+        return (matches[0].doc_id, matches[0].passage_id, matches[0].score) if matches else None
+    return best

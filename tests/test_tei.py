@@ -15,6 +15,7 @@ from indexer.store import document_paths
 from indexer.tei import NS, XML_ID
 from indexer.teidoc import read_document
 from indexer.xmlsafe import XMLInputError, parse_bytes
+from library.trace import locator
 
 from .conftest import ESSAY, ROOT
 
@@ -28,11 +29,11 @@ def test_rebuild_is_byte_identical(scratch):
     before = {p.name: p.read_bytes() for p in document_paths(scratch.sources)}
     for p in document_paths(scratch.sources):
         p.unlink()
-    report, _ = build_all(scratch)  # TEI, index, then the essay's quotations traced
+    report, _ = build_all(scratch, locator)  # TEI, index, then the essay's quotations traced
     after = {p.name: p.read_bytes() for p in document_paths(scratch.sources)}
     assert report.documents == len(before) == len(after)
     assert after == before, "the committed store differs from what the seeds generate"
-    build_all(scratch)
+    build_all(scratch, locator)
     assert {p.name: p.read_bytes() for p in document_paths(scratch.sources)} == before
 
 
