@@ -80,8 +80,18 @@ def secret_key(home: Path) -> bytes:
     """The session-signing key, made once per library home and kept private to its owner."""
     path = Path(home) / "secret_key"
     if not path.exists():
+        # several server workers start at once: the key is written whole under a name of its
+        # own, then linked into place, which fails if another worker's key got there first (so
+        # every worker reads the one key, never a half-written file)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(secrets.token_bytes(32))
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(secrets.token_bytes(32))
+            os.chmod(tmp, 0o600)
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
     return path.read_bytes()

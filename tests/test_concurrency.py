@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from indexer.check import check_store
 from indexer.index import stale_documents
@@ -173,3 +174,21 @@ def test_an_import_job_is_seen_by_every_worker_and_outlives_a_restart(tmp_path):
         stop_server(proc)
     assert status == 200 and summaries == {
         re.search(r'<p class="summary">([^<]*)</p>', body).group(1)}
+
+
+def _key(home: str) -> bytes:
+    from library.users import secret_key
+
+    return secret_key(Path(home))
+
+
+def test_workers_starting_at_once_share_one_session_key(tmp_path):
+    """Every worker makes the key if it finds none: all must end with the same one."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    for n in range(5):
+        home = tmp_path / f"home{n}"
+        with ProcessPoolExecutor(8) as pool:
+            keys = list(pool.map(_key, [str(home)] * 16))
+        assert len(set(keys)) == 1 and len(keys[0]) == 32
+        assert [p.name for p in home.iterdir()] == ["secret_key"]
