@@ -21,6 +21,7 @@ from lxml import etree
 from PIL import Image
 
 from . import ocr
+from .processes import alive
 from .tei import NS, XML_ID, E
 
 OCR_DPI = 300  # what Tesseract reads best
@@ -173,15 +174,5 @@ def clean_scratch(home: Path) -> None:
     live import's folder is never touched, whatever the lock says."""
     for folder in home.glob("import-*-*"):
         pid = folder.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

@@ -25,6 +25,7 @@ from pathlib import Path
 from indexer.ingest import Importer, ImportOptions, Report
 from indexer.manifest import Manifest, read_manifest
 from indexer.paths import Paths
+from indexer.processes import alive
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -132,7 +133,7 @@ class JobStore:
             rows = db.execute("SELECT id, state, pid, updated FROM jobs "
                               "WHERE state IN ('queued', 'running')").fetchall()
             for job_id, state, pid, updated in rows:
-                if pid is not None and _alive(pid):
+                if pid is not None and alive(pid):
                     continue
                 if state == "queued" and time.time() - updated < _NEVER_STARTED:
                     continue  # just submitted: its process may be starting
@@ -153,21 +154,6 @@ def _job(row: sqlite3.Row) -> Job:
         current=row["current"], message=row["message"],
         report=Report.from_json(report) if report is not None else None, error=row["error"],
         pid=row["pid"], created=row["created"], updated=row["updated"])
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    # a child that ended but was not reaped yet is a zombie: not alive for our purpose
-    try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().split(")")[-1].split()[0] != "Z"
-    except OSError:
-        return True
 
 
 class JobRunner:
