@@ -53,7 +53,6 @@ from .storestate import (  # noqa: F401
     collect,
     fixity,
     import_key,
-    originals_in_store,
     record_digest,
 )
 from .tei import NS, XML_ID, serialize

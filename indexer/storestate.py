@@ -43,11 +43,6 @@ def collect(paths: list[Path], exclude: set[Path] = frozenset()
     return files, problems, passed
 
 
-def originals_in_store(sources: Path) -> dict[str, str]:
-    """sha256 of every original already imported → the document made from it."""
-    return StoreState.scan(sources).known
-
-
 @dataclass
 class StoreState:
     """What id allocation needs to know of the store, read once per batch under the lock."""

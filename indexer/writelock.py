@@ -120,12 +120,3 @@ def _write_holder(home: Path, info: dict) -> None:
     tmp = home / f".{HOLDER_NAME}.{os.getpid()}"
     tmp.write_text(json.dumps(info), encoding="utf-8")
     os.replace(tmp, _holder_path(home))
-
-
-def is_locked(home: Path) -> bool:
-    """True while some process holds the write lock."""
-    try:
-        with write_lock(home, "probe", wait=False):
-            return False
-    except LockBusy:
-        return True

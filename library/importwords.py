@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+_NOT_IMPORTABLE = ("not a kind of file the library can import (TEI/XML, PDF, text, HTML, CSV, "
+                   "TIFF, JPEG or PNG)")
 # (pattern in the command's message, what a web user reads instead)
 _REWRITES = [
     (re.compile(r"encrypted PDF; give its password with --pdf-password"),
@@ -22,11 +24,9 @@ _REWRITES = [
     (re.compile(r" — fix the file, or import it with --no-validate"),
      " — correct the file and upload it again"),
     (re.compile(r"not an importable format \((?:\.unknown|[^)]*)\)"),
-     "not a kind of file the library can import (TEI/XML, PDF, text, HTML, CSV, TIFF, JPEG or "
-     "PNG)"),
+     _NOT_IMPORTABLE),
     (re.compile(r"unknown format '\.unknown'; known: .*"),
-     "not a kind of file the library can import (TEI/XML, PDF, text, HTML, CSV, TIFF, JPEG or "
-     "PNG)"),
+     _NOT_IMPORTABLE),
     (re.compile(r"duplicate: already imported \(same sha256\)"),
      "already in the library (an identical file was imported before)"),
     (re.compile(r"duplicate: same content as another file of this batch"),

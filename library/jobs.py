@@ -70,11 +70,6 @@ class Job:
     created: float = field(default_factory=time.time)
     updated: float = field(default_factory=time.time)
 
-    @property
-    def counts(self) -> tuple[int, int, int]:
-        r = self.report
-        return (len(r.imported), len(r.skipped), len(r.failed)) if r else (0, 0, 0)
-
 
 class JobStore:
     def __init__(self, home: Path):

@@ -71,17 +71,29 @@ def romanise(word: str, scheme: str = "en") -> str:
 
 def cyrillise(word: str) -> str:
     """A Latin-script Russian name back in Cyrillic (English-style romanisation assumed)."""
-    lower, out, i = word.lower(), [], 0
+    lower = word.lower()
     if lower.endswith("sky"):  # Dzerzhinsky → Дзержинский
         lower = lower[:-1] + "iy"
+
+    def final_y(latin: str, cyr: str, i: int, out: list[str]) -> str:
+        # a final -y after a vowel is й (Bulgakov's Nikolay, Andrey)
+        if latin == "y" and (i == len(lower) - 1 or lower[i + 1] not in "aeiou") and \
+                i > 0 and lower[i - 1] in "aeiou":
+            return "й"
+        return cyr
+    return _read_back(word, lower, _TO_CYRILLIC, final_y)
+
+
+def _read_back(word: str, lower: str, table: list[tuple[str, str]], adjust) -> str:
+    """``lower`` read to Cyrillic letter group by letter group, the longest group of ``table``
+    first (``adjust(latin, cyrillic, position, output so far)`` may change a letter by its
+    neighbours); capitalised as ``word`` is."""
+    out: list[str] = []
+    i = 0
     while i < len(lower):
-        for latin, cyr in _TO_CYRILLIC:
+        for latin, cyr in table:
             if lower.startswith(latin, i):
-                # a final -y after a vowel is й (Bulgakov's Nikolay, Andrey)
-                if latin == "y" and (i == len(lower) - 1 or lower[i + 1] not in "aeiou") and \
-                        i > 0 and lower[i - 1] in "aeiou":
-                    cyr = "й"
-                out.append(cyr)
+                out.append(adjust(latin, cyr, i, out))
                 i += len(latin)
                 break
         else:
@@ -147,6 +159,10 @@ _READ_BACK = {
 _ITALIAN_SOFT = [(re.compile(r"sci(?=[aou])"), "ш"), (re.compile(r"sc(?=[ei])"), "ш"),
                  (re.compile(r"ci(?=[aou])"), "ч"), (re.compile(r"c(?=[ei])"), "ч")]
 _HUSHERS = "жчшщ"
+# each scheme's letter groups with the common Latin ones, longest first (sorted once, not per
+# word read)
+_READ_BACK_TABLES = {scheme: sorted({**_LATIN, **groups}.items(), key=lambda kv: -len(kv[0]))
+                     for scheme, groups in _READ_BACK.items()}
 _RUSSIAN_ENDING = re.compile(r"(ov|ev|ew|ow|iov|in|yn|ski|sky|skij|skii|ich|itch|itsch|enko|"
                              r"ko|uk|yan|ian|jan|ova|eva|owa|ewa|ina|aja|off|eff)$")
 
@@ -181,18 +197,7 @@ def to_cyrillic(word: str, scheme: str) -> str:
     if scheme == "it":
         for pattern, cyr in _ITALIAN_SOFT:
             lower = pattern.sub(cyr, lower)
-    table = sorted({**_LATIN, **_READ_BACK[scheme]}.items(), key=lambda kv: -len(kv[0]))
-    out, i = [], 0
-    while i < len(lower):
-        for latin, cyr in table:
-            if lower.startswith(latin, i):
-                if cyr == "о" and out and out[-1] in _HUSHERS:
-                    cyr = "ё"
-                out.append(cyr)
-                i += len(latin)
-                break
-        else:
-            out.append(lower[i])
-            i += 1
-    text = "".join(out)
-    return text[:1].upper() + text[1:] if word[:1].isupper() else text
+
+    def yo(latin: str, cyr: str, i: int, out: list[str]) -> str:
+        return "ё" if cyr == "о" and out and out[-1] in _HUSHERS else cyr
+    return _read_back(word, lower, _READ_BACK_TABLES[scheme], yo)
