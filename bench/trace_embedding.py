@@ -32,7 +32,7 @@ from sentence_transformers import SentenceTransformer  # noqa: E402
 from indexer.index import build_index  # noqa: E402
 from indexer.store import document_paths  # noqa: E402
 from indexer.teidoc import read_document  # noqa: E402
-from library.searcher import Searcher  # noqa: E402
+from library.search.searcher import Searcher  # noqa: E402
 from library.trace import Tracer  # noqa: E402
 
 ESSAY = "thom-2022-lessons"

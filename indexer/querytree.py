@@ -1,4 +1,4 @@
-"""The parsed query as a tree that no engine owns: ``library/query.py`` builds it from what a
+"""The parsed query as a tree that no engine owns: ``library/search/query.py`` builds it from what a
 reader typed (words already analysed), each engine adapter in ``indexer/engines`` translates it
 into its own query objects.
 

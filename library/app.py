@@ -12,10 +12,11 @@ from werkzeug.routing import BaseConverter
 from indexer.index import ensure_index
 from indexer.paths import Paths
 
+from . import i18n
 from .blueprint import blueprint
 from .documents import DocumentStore
 from .jobs import JobRunner
-from .searcher import Searcher
+from .search.searcher import Searcher
 from .settings import from_env
 from .users import secret_key
 
@@ -60,6 +61,7 @@ def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions["library"] = Library(paths)
+    i18n.init(app)  # gettext in templates (_) and views
     app.register_blueprint(blueprint)
 
     @app.after_request

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from .importwords import for_web, isotime
-from .searcher import IndexUnavailable
+from .search.searcher import IndexUnavailable
 from .views.routes import ROUTES
 from .views.urls import TEMPLATE_FILTERS, TEMPLATE_GLOBALS, TEMPLATE_TESTS
 

@@ -8,7 +8,7 @@ from markupsafe import Markup, escape
 
 from indexer.teidoc import Document
 
-from .searcher import Citation
+from .search.searcher import Citation
 from .svglayout import svg, text_block, text_width, wrap
 from .wording import passage_label
 

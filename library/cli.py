@@ -63,7 +63,7 @@ def _serve(args: argparse.Namespace, paths: Paths) -> int:
 
 def _search(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.index import ensure_index
-    from library.searcher import QueryError, Searcher, SearchRequest
+    from library.search.searcher import QueryError, Searcher, SearchRequest
     from library.views.api import search_json
 
     ensure_index(paths.sources, paths.index)
@@ -163,7 +163,7 @@ def _progress_bar():
 
 def _trace(args: argparse.Namespace, paths: Paths) -> int:
     from indexer.index import ensure_index
-    from library.searcher import QueryError, Searcher
+    from library.search.searcher import QueryError, Searcher
     from library.trace import Tracer, check_length
     from library.views.api import trace_json
 

@@ -19,7 +19,7 @@ from indexer.provenance import footnote_quotations
 from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 
-from .highlight import TermMatcher, mark
+from .search.highlight import TermMatcher, mark
 from .textlang import mark_russian
 
 STATUS_LABEL = {"inferred": "attribution inferred", "confirmed": "attribution confirmed"}

@@ -26,9 +26,9 @@ from indexer.analysis import ExactAnalyzer
 from indexer.paths import Paths
 from indexer.provenance import footnote_quotations, quotation_text
 
-from . import limits
-from .errors import QueryError
-from .searcher import Searcher
+from .search import limits
+from .search.errors import QueryError
+from .search.searcher import Searcher
 
 CANDIDATES = 40
 RETRIEVAL_WORDS = 15

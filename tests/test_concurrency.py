@@ -98,7 +98,7 @@ def test_two_imports_at_once_with_searches_during_both(scratch, tmp_path):
     assert found == [1, 1]
     assert len(statuses) > 20 and set(statuses) == {200}, sorted(set(statuses))
     # nothing lost: every file of both batches is a document of its own, searchable
-    from library.searcher import Searcher, SearchRequest
+    from library.search.searcher import Searcher, SearchRequest
 
     searcher = Searcher.for_store(scratch.index, scratch.sources)
     for tag in ("alpha", "beta"):

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from indexer.index import build_index, index_fault
-from library.searcher import IndexUnavailable, Searcher, SearchRequest
+from library.search.searcher import IndexUnavailable, Searcher, SearchRequest
 
 from .conftest import http_get, start_server, stop_server
 from .test_import import cli

@@ -13,7 +13,7 @@ from indexer.ingest import Importer, ImportOptions
 from indexer.manifest import read_manifest
 from indexer.tei import XML_ID
 from indexer.teidoc import read_document
-from library.searcher import Searcher, SearchRequest
+from library.search.searcher import Searcher, SearchRequest
 
 from .test_import import FIXTURES
 

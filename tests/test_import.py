@@ -18,7 +18,7 @@ from indexer.ingest import Importer, ImportOptions
 from indexer.manifest import read_manifest
 from indexer.store import document_paths
 from indexer.teidoc import read_document
-from library.searcher import Searcher, SearchRequest
+from library.search.searcher import Searcher, SearchRequest
 
 from .conftest import ROOT
 

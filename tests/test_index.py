@@ -8,7 +8,7 @@ from indexer import engines
 from indexer import querytree as qt
 from indexer.index import BuildError, build_index, ensure_index, index_fault, index_is_current
 from indexer.store import document_paths
-from library.searcher import Searcher, SearchRequest
+from library.search.searcher import Searcher, SearchRequest
 
 from .conftest import ESSAY
 

@@ -15,8 +15,8 @@ import urllib.request
 
 import pytest
 
-from library import limits
-from library.searcher import QueryError, Searcher, SearchRequest
+from library.search import limits
+from library.search.searcher import QueryError, Searcher, SearchRequest
 
 from .conftest import ESSAY
 from .test_cli import run

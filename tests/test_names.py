@@ -1,11 +1,11 @@
 """Russian names the register does not know, typed in another romanisation than the English
-one, are read back to one Cyrillic key and widened from there (library/names.py)."""
+one, are read back to one Cyrillic key and widened from there (library/search/names.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from library.names import romanisation_of, to_cyrillic, transliterations
+from library.search.names import romanisation_of, to_cyrillic, transliterations
 
 KEYS = {
     "Патрушев": ["Patrušev", "Patruszew", "Patruschew", "Patrouchev", "Patruscev"],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from library.searcher import Searcher, SearchRequest
+from library.search.searcher import Searcher, SearchRequest
 
 QUERIES = tomllib.loads((Path(__file__).parent / "relevance" / "queries.toml").read_text(
     encoding="utf-8"))["query"]

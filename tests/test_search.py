@@ -11,8 +11,8 @@ import urllib.request
 import pytest
 
 from indexer.analysis import fold, text_analyzer
-from library.names import cyrillise, romanise, transliterations
-from library.searcher import QueryError, Searcher, SearchRequest
+from library.search.names import cyrillise, romanise, transliterations
+from library.search.searcher import QueryError, Searcher, SearchRequest
 
 from .conftest import ESSAY, ROOT, start_server, stop_server
 

@@ -14,7 +14,7 @@ import pytest
 
 from indexer.tei import local
 from indexer.teidoc import read_document
-from library.searcher import Searcher
+from library.search.searcher import Searcher
 from library.trace import Tracer
 
 from .conftest import ESSAY, ROOT

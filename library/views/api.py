@@ -7,7 +7,7 @@ from flask import jsonify, request
 from indexer.teidoc import Document
 
 from ..render import doc_url
-from ..searcher import QueryError, SearchResponse
+from ..search.searcher import QueryError, SearchResponse
 from ..trace import Tracer, check_length
 from .context import document_or_404, int_arg, lib, search_request
 

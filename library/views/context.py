@@ -8,9 +8,9 @@ from flask import abort, current_app, request
 
 from indexer.teidoc import Document
 
-from ..facets import FACETS
 from ..render import CitedBy
-from ..searcher import SORTS, SearchRequest
+from ..search.facets import FACETS
+from ..search.searcher import SORTS, SearchRequest
 
 if TYPE_CHECKING:
     from ..app import Library

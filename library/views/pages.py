@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 
 from .. import cite, links, pictures
-from ..facets import FACETS
 from ..render import Highlight, RenderedNote, render_document
-from ..searcher import SORTS, QueryError, SearchRequest
+from ..search.facets import FACETS
+from ..search.searcher import SORTS, QueryError, SearchRequest
 from ..settings import base_url
 from ..wording import passage_label
 from . import archive, results

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
 
-from ..searcher import SearchRequest
+from ..search.searcher import SearchRequest
 from .context import int_arg, lib
 
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "de": "German", "fr": "French",

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from flask import Response, abort, request, url_for
 
 from .. import cite
-from ..query import lex
-from ..searcher import DocumentGroup, QueryError, SearchResponse
+from ..search.query import lex
+from ..search.searcher import DocumentGroup, QueryError, SearchResponse
 from ..settings import base_url
 from ..wording import passage_label
 from .context import int_arg, lib, search_request

@@ -9,8 +9,8 @@ import re
 from flask import abort, render_template
 from markupsafe import Markup, escape
 
-from ..errors import QueryError
-from ..highlight import mark
+from ..search.errors import QueryError
+from ..search.highlight import mark
 from ..textlang import mark_russian
 from ..trace import Tracer, quotation_before
 from ..wording import passage_label

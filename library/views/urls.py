@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import request, url_for
 from werkzeug.datastructures import MultiDict
 
-from ..names import is_cyrillic
+from ..search.names import is_cyrillic
 from ..textlang import mark_russian
 from ..wording import attribution, clock, passage_label, status_word
 

@@ -43,7 +43,7 @@ from .searchtypes import (
 __all__ = ["SORTS", "Citation", "IndexUnavailable", "QueryError", "Searcher", "SearchRequest",
            "SearchResponse"]
 
-log = logging.getLogger("library.searcher")
+log = logging.getLogger("library.search.searcher")
 # What reading a damaged index file raises (truncated, garbled, a segment gone).
 DAMAGE = (EOFError, struct.error, zlib.error, OSError)
 
