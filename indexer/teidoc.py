@@ -152,9 +152,10 @@ def _containing_passage(el: etree._Element) -> str | None:
     return None
 
 
-def read_document(path: Path) -> Document:
-    """Read a stored TEI file; raises ``XMLInputError`` for XML that cannot be accepted."""
-    data = Path(path).read_bytes()
+def read_document(path: Path, data: bytes | None = None) -> Document:
+    """Read a stored TEI file (or ``data``, its bytes); raises ``XMLInputError`` for XML that
+    cannot be accepted."""
+    data = Path(path).read_bytes() if data is None else data
     root = parse_bytes(data, where=str(path)).getroot()
     doc_id = root.get(XML_ID) or Path(path).stem
     header = "tei:teiHeader/tei:fileDesc/"
