@@ -154,3 +154,70 @@ def test_a_range_is_stored_shown_and_found_by_every_year_it_spans(scratch, tmp_p
     found = search(scratch, "succession year:1952")
     assert [h.doc_id for h in found.hits] == [done.doc_id]
     assert not search(scratch, "succession year:1954").hits
+
+
+# -- the record errors of the issue, and exports that carry the new fields ---------------------
+def test_shepilovs_record_is_the_russian_edition_with_its_source_stated():
+    from .conftest import ROOT
+
+    doc = read_document(ROOT / "sources" / "shepilov-2001-neprimknuvshii.xml")
+    assert doc.title == "Neprimknuvshii. Vospominaniya"
+    record = " ".join("".join(doc.record.itertext()).split())
+    assert "Vagrius" in record and "2001" in record
+    assert "The Kremlin's Scholar" not in doc.title
+    assert "Record corrected" in doc.provenance and "essay-footnotes research" in \
+        doc.provenance
+
+
+def test_every_seeded_document_states_its_rights_as_a_uri():
+    from indexer.rights import by_uri
+
+    from .conftest import ROOT
+
+    for path in sorted((ROOT / "sources").glob("*.xml")):
+        doc = read_document(path)
+        if doc.type == "register":
+            continue
+        assert by_uri(doc.licence_url), path.name
+    essay = read_document(ROOT / "sources" / "thom-2022-lessons.xml")
+    assert essay.licence_url == "http://rightsstatements.org/vocab/InC/1.0/"
+
+
+def test_exports_carry_rights_uri_journal_and_edtf_dates_read_back_by_real_parsers(scratch):
+    import json
+
+    import bibtexparser
+    import rispy
+    from citeproc.source.json import CiteProcJSON
+
+    from library import cite
+
+    from .conftest import ROOT
+
+    essay = read_document(ROOT / "sources" / "thom-2022-lessons.xml")
+    it = cite.item(essay, "https://library.example.org")
+    (entry,) = bibtexparser.parse_string(cite.bibtex(it)).entries
+    assert entry.entry_type == "article"
+    assert entry["journal"] == "Desk Russie (English edition)"
+    assert "http://rightsstatements.org/vocab/InC/1.0/" in entry["copyright"]
+    (record,) = rispy.loads(cite.ris(it))
+    assert record["secondary_title"] == "Desk Russie (English edition)"
+    assert any("http://rightsstatements.org/vocab/InC/1.0/" in n for n in record["notes"])
+    data = json.loads(cite.csl_json(it))
+    assert data[0]["license"] == "http://rightsstatements.org/vocab/InC/1.0/"
+    assert data[0]["container-title"] == "Desk Russie (English edition)"
+    assert CiteProcJSON(data)
+    # an uncertain range: biblatex's EDTF date, CSL's two date-parts with circa
+    (done,) = run_import(scratch, KREMLIN, rights="").imported
+    from indexer.edit import RecordEdit, edit_record
+
+    edit_record(scratch, done.doc_id, RecordEdit(
+        "Presentation of officers", date="2015~/2016",
+        rights="https://creativecommons.org/licenses/by/4.0/"), "anna")
+    doc = read_document(scratch.sources / f"{done.doc_id}.xml")
+    it = cite.item(doc, "https://library.example.org")
+    (entry,) = bibtexparser.parse_string(cite.bibtex(it)).entries
+    assert entry["date"] == "2015~/2016" and entry["year"] == "2015"
+    issued = json.loads(cite.csl_json(it))[0]["issued"]
+    assert issued == {"date-parts": [[2015], [2016]], "circa": True}
+    assert CiteProcJSON(json.loads(cite.csl_json(it)))

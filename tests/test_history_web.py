@@ -26,7 +26,7 @@ def _import(root, name, text, rights="Public domain"):
     return done.doc_id
 
 
-def _axe_clean(page, url):
+def _axe_clean(page, url):  # noqa: F811  (the browser page, not the fixture)
     for width in (390, 1280):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(url)
