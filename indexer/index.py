@@ -55,6 +55,8 @@ def passage_records(doc: Document, register: Register):
     """Index entries for the passages of ``doc`` (passages without an id cannot be linked to,
     so they are not indexed; ``library check`` reports them)."""
     year = doc.year if doc.year is not None else 0
+    # a date that is a range is found under every year it spans (at most 200 of them)
+    years = list(range(year, min(doc.year_to or year, year + 199) + 1)) if year else [0]
     for position, passage in enumerate(doc.passages):
         if not passage.id or not passage.text:
             continue
@@ -63,7 +65,7 @@ def passage_records(doc: Document, register: Register):
             "kind": passage.kind,
             "position": position, "title": doc.title, "author": doc.author,
             "authors": ",".join(a.replace(",", " ") for a in doc.authors), "date": doc.date,
-            "year": year, "type": doc.type, "language": doc.language,
+            "year": year, "years": years, "type": doc.type, "language": doc.language,
             "collection": doc.collection, "rights": doc.rights,
             "persons": ",".join(register.persons_in(passage.text)),
             "text": passage.text, "text_exact": passage.text,

@@ -151,9 +151,17 @@ def test_a_range_is_stored_shown_and_found_by_every_year_it_spans(scratch, tmp_p
         "1952/1953", "1952 or 1953", 1952, 1953)
     date = doc.root.find("{*}teiHeader/{*}profileDesc/{*}creation/{*}date")
     assert (date.get("notBefore"), date.get("notAfter")) == ("1952-01-01", "1953-12-31")
-    found = search(scratch, "succession year:1952")
-    assert [h.doc_id for h in found.hits] == [done.doc_id]
-    assert not search(scratch, "succession year:1954").hits
+    for query in ("succession year:1952", "succession year:1953", "succession date:1953",
+                  "succession date:[1953 TO 1960]"):
+        found = search(scratch, query)
+        assert done.doc_id in {h.doc_id for h in found.hits}, query
+    assert done.doc_id not in {h.doc_id for h in search(scratch, "succession year:1954").hits}
+    from library.search.searcher import Searcher, SearchRequest
+
+    searcher = Searcher.for_store(scratch.index, scratch.sources)
+    for key, value in (("year", "1953"), ("decade", "1950")):
+        filtered = searcher.search(SearchRequest("succession", filters={key: [value]}))
+        assert done.doc_id in {h.doc_id for h in filtered.hits}, key
 
 
 # -- the record errors of the issue, and exports that carry the new fields ---------------------

@@ -66,6 +66,7 @@ def passage_schema() -> tantivy.Schema:
     for name in CODED.values():
         sb.add_integer_field(name, fast=True)
     sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("years", indexed=True)  # every year the date spans (see index.py)
     return sb.build()
 
 
@@ -121,6 +122,8 @@ class TantivyWriter:
                 if value.strip():
                     d.add_text(name, value.strip())
         d.add_integer("year", int(record["year"] or 0))
+        for year in record.get("years") or [int(record["year"] or 0)]:
+            d.add_integer("years", int(year))
         for name in ("title", "author"):
             value = record[name] or ""
             key = f"{name}\0{value}"
@@ -405,6 +408,8 @@ class TantivyEngine:
             return "the index is missing"
         try:
             reader = TantivyReader(folder)
+            # an index made before the years field: rebuilt (ValueError: not in the schema)
+            tantivy.Query.range_query(reader.schema, "years", tantivy.FieldType.Integer, 0, 0)
             with reader.session() as s:
                 columns = s.columns()
                 for key in list(columns.first.values())[-1:]:

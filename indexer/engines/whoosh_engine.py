@@ -66,6 +66,9 @@ def passage_schema(names: frozenset[str] = frozenset()) -> Schema:
         authors=KEYWORD(commas=True),
         date=ID(stored=True, sortable=True),
         year=NUMERIC(sortable=True),
+        # every year a document's date can be (a range "1952/1953" spans two): what year
+        # searches and filters match, so that a range matches each year it spans
+        years=NUMERIC(),
         type=ID(stored=True, sortable=True),
         language=ID(sortable=True),
         collection=ID(sortable=True),

@@ -76,7 +76,7 @@ class QueryBuilder:
     def term(self, field: str, text: str, group=qt.And, boost: float = 1.0) -> qt.Node | None:
         """One typed word in ``field``: analysed; several words from one (En-lai) are grouped."""
         if field == "year":
-            return qt.Term("year", int(text), boost) if text.isdigit() else None
+            return qt.Term("years", int(text), boost) if text.isdigit() else None
         if field == "date":
             return _date_value(text, boost)
         words = self.words(field, text)
@@ -297,8 +297,8 @@ def _is_pattern(word: str) -> bool:
 
 def _date_value(text: str, boost: float = 1.0) -> qt.Node:
     """``date:1952`` is that year, ``date:1952-09`` that month, a full date that day."""
-    if len(text) == 4 and text.isdigit():
-        return qt.NumericRange("year", int(text), int(text), boost)
+    if len(text) == 4 and text.isdigit():  # every year a document's date spans (index.py)
+        return qt.NumericRange("years", int(text), int(text), boost)
     if len(text) < 10:
         return qt.Prefix("date", text, boost)
     return qt.Term("date", text, boost)
@@ -321,10 +321,10 @@ def _range(field: str, parts: list[str]) -> qt.Node:
     ends with 1952-06-30)."""
     start, end = parts[0], parts[2]
     if field == "year":
-        return qt.NumericRange("year", None if start == "*" else int(start[:4]),
+        return qt.NumericRange("years", None if start == "*" else int(start[:4]),
                                None if end == "*" else int(end[:4]))
     if start == end:
         return _date_value(start)
     if len(start) == 4 and len(end) == 4:
-        return qt.NumericRange("year", int(start), int(end))
+        return qt.NumericRange("years", int(start), int(end))
     return qt.TermRange("date", start, end + "\uffff")

@@ -220,8 +220,11 @@ class Searcher:
             spec = BY_KEY[key]
             terms: list[qt.Node] = []
             for value in values:
+                # years a date spans (index.py): a "1952/1953" range is in 1953 and its decade
                 if spec.key == "decade":
-                    terms.append(qt.NumericRange("year", int(value), int(value) + 9))
+                    terms.append(qt.NumericRange("years", int(value), int(value) + 9))
+                elif spec.key == "year":
+                    terms.append(qt.Term("years", int(value)))
                 elif spec.numeric:
                     terms.append(qt.Term(spec.field, int(value)))
                 else:
