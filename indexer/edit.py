@@ -26,7 +26,9 @@ from .writelock import write_lock
 from .xmlsafe import parse_bytes
 
 FIELDS = ("title", "authors", "date", "type", "language", "rights", "rights_note",
-          "collection")
+          "collection", "description", "subjects", "places", "shelfmark", "archival_ref",
+          "extent")
+LISTS = ("authors", "subjects", "places")  # one a line in the form
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 _TYPE = re.compile(r"^[a-z][a-z0-9 -]{0,39}$")
 _KEY = re.compile(rb'<idno[^>]*type="import-key"')
@@ -46,6 +48,12 @@ class RecordEdit:
     rights: str = ""  # a statement's URI (indexer.rights), or words mapped to one
     collection: str = ""
     rights_note: str = ""  # rights words kept beside the statement
+    description: str = ""
+    subjects: list[str] = field(default_factory=list)  # keywords, LCSH-style headings
+    places: list[str] = field(default_factory=list)
+    shelfmark: str = ""
+    archival_ref: str = ""
+    extent: str = ""
 
     def check(self) -> list[str]:
         """Every problem, each naming its field."""
@@ -73,6 +81,15 @@ class RecordEdit:
             problems.append("rights note: at most 1,000 characters")
         if any(len(a) > 300 for a in self.authors) or len(self.authors) > 50:
             problems.append("authors: at most 50 names of 300 characters")
+        for name in ("subjects", "places"):
+            values = getattr(self, name)
+            if any(len(v) > 300 for v in values) or len(values) > 100:
+                problems.append(f"{name}: at most 100 of 300 characters")
+        if len(self.description) > 10_000:
+            problems.append("description: at most 10,000 characters")
+        for name in ("shelfmark", "archival_ref", "extent"):
+            if len(getattr(self, name)) > 300:
+                problems.append(f"{name.replace('_', ' ')}: at most 300 characters")
         return problems
 
 
@@ -82,7 +99,9 @@ def record_values(doc: Document) -> dict[str, object]:
     return {"title": doc.title, "authors": list(doc.authors), "date": doc.date_edtf,
             "type": doc.type, "language": doc.language, "rights": doc.licence_url,
             "rights_note": doc.rights_note.removeprefix("As stated: "),
-            "collection": doc.collection}
+            "collection": doc.collection, "description": doc.description,
+            "subjects": list(doc.subjects), "places": list(doc.places),
+            "shelfmark": doc.shelfmark, "archival_ref": doc.archival_ref, "extent": doc.extent}
 
 
 def editable(data: bytes) -> bool:
@@ -223,6 +242,60 @@ def _apply(root: etree._Element, edit: RecordEdit) -> None:
                 keywords.remove(term)
             keywords.append(E.term(xml_text(value), type=kind))
     _set_rights(file_desc, edit.rights.strip(), edit.rights_note.strip())
+    _set_description(profile, edit.description.strip())
+    for kind, values in (("subject", edit.subjects), ("place", edit.places)):
+        wanted = [v.strip() for v in values if v.strip()]
+        if [_text(t) for t in keywords.findall(f"tei:term[@type='{kind}']", NS)] != wanted:
+            for old in keywords.findall(f"tei:term[@type='{kind}']", NS):
+                keywords.remove(old)
+            for value in wanted:
+                keywords.append(E.term(xml_text(value), type=kind))
+    for name, in_bibl, make in (("shelfmark", "idno[@type='shelfmark']",
+                                 lambda v: E.idno(v, type="shelfmark")),
+                                ("archival", "idno[@type='archival']",
+                                 lambda v: E.idno(v, type="archival")),
+                                ("extent", "extent", E.extent)):
+        value = getattr(edit, "archival_ref" if name == "archival" else name).strip()
+        _set_source_field(file_desc, in_bibl, name, make, xml_text(value))
+
+
+def _set_description(profile: etree._Element, text: str) -> None:
+    old = profile.find("tei:abstract", NS)
+    if _text(old) == text:
+        return
+    if old is not None:
+        profile.remove(old)
+    if text:
+        abstract = E.abstract(*(E.p(xml_text(p)) for p in text.split("\n\n") if p.strip()))
+        profile.append(abstract)
+
+
+def _set_source_field(file_desc: etree._Element, in_bibl: str, note_type: str, make,
+                      value: str) -> None:
+    """A field of the source's record in ``sourceDesc/bibl`` (made when the source has no
+    record yet), or in a note where the source is described in prose."""
+    source = _child(file_desc, "sourceDesc")
+    bibl = source.find("tei:bibl", NS)
+    if bibl is None and source.find("tei:p", NS) is None:
+        bibl = E.bibl()
+        source.append(bibl)
+    if bibl is not None:
+        old = bibl.find(f"tei:{in_bibl}", NS)
+        if _text(old) == value:
+            return
+        if old is not None:
+            bibl.remove(old)
+        if value:
+            bibl.append(make(value))
+        return
+    notes = _child(file_desc, "notesStmt", before=("sourceDesc",))
+    old = notes.find(f"tei:note[@type='{note_type}']", NS)
+    if _text(old) == value:
+        return
+    if old is not None:
+        notes.remove(old)
+    if value:
+        notes.append(E.note(value, type=note_type))
 
 
 def _set_rights(file_desc: etree._Element, rights: str, note: str) -> None:

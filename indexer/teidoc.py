@@ -71,6 +71,12 @@ class Document:
     passages: list[Passage] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     rights_note: str = ""  # the rights words as given, beside the statement named for them
+    description: str = ""
+    subjects: list[str] = field(default_factory=list)  # keywords and LCSH-style headings
+    places: list[str] = field(default_factory=list)  # places the document is about
+    shelfmark: str = ""  # of the original, where it is held
+    archival_ref: str = ""  # the archive's reference (fonds, series, file)
+    extent: str = ""  # of the original ("5 pp.", "2 leaves")
     date_edtf: str = ""  # the document's date as EDTF ('' when undated)
     year_to: int | None = None  # the last year the date can be (a range's end)
 
@@ -152,6 +158,18 @@ def _containing_passage(el: etree._Element) -> str | None:
     return None
 
 
+def _source_field(root: etree._Element, in_bibl: str, note_type: str) -> str:
+    """A field of the source's record: in ``sourceDesc/bibl``, or, where the source is
+    described in prose (a ``sourceDesc`` of ``p``, which cannot take a ``bibl``), in a note."""
+    bibl = root.find("tei:teiHeader/tei:fileDesc/tei:sourceDesc/tei:bibl", NS)
+    if bibl is not None:
+        found = bibl.find(f"tei:{in_bibl}", NS)
+        if found is not None:
+            return _text(found)
+    return _text(root.find("tei:teiHeader/tei:fileDesc/tei:notesStmt/"
+                           f"tei:note[@type='{note_type}']", NS))
+
+
 def read_document(path: Path, data: bytes | None = None) -> Document:
     """Read a stored TEI file (or ``data``, its bytes); raises ``XMLInputError`` for XML that
     cannot be accepted."""
@@ -204,6 +222,14 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         rights_note=_text(availability.find("tei:p", NS)) if availability is not None
         and licence is not None else "",
         date_edtf=date_edtf if parsed else "",
+        description=_text(root.find(profile + "tei:abstract", NS)),
+        subjects=[_text(t) for t in root.iterfind(
+            profile + "tei:textClass/tei:keywords/tei:term[@type='subject']", NS)],
+        places=[_text(t) for t in root.iterfind(
+            profile + "tei:textClass/tei:keywords/tei:term[@type='place']", NS)],
+        shelfmark=_source_field(root, "idno[@type='shelfmark']", "shelfmark"),
+        archival_ref=_source_field(root, "idno[@type='archival']", "archival"),
+        extent=_source_field(root, "extent", "extent"),
         year_to=parsed.last_year if parsed else None,
     )
     for ev in root.iterfind("tei:standOff/tei:listEvent/tei:event", NS):

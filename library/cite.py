@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from indexer import dates
@@ -77,6 +77,10 @@ class Item:
     container: str = ""  # the journal or magazine an article appeared in
     edtf: str = ""  # the date as EDTF when it is not one plain date ("1953-03~", "1952/1953")
     date_to: list[int] | None = None  # a range's end
+    abstract: str = ""
+    keywords: list[str] = field(default_factory=list)  # subjects, then places
+    archive_location: str = ""  # shelfmark and archival reference
+    extent: str = ""
 
     @property
     def kinds(self) -> tuple[str, str, str, str]:
@@ -109,7 +113,10 @@ def item(doc: Document, base_url: str, passage: str | None = None) -> Item:
                 container=publisher if kinds[2] == "article" else "",
                 edtf=parsed.edtf if ranged else "",
                 date_to=_date_parts(parsed.upper.isoformat())[:1]
-                if ranged and parsed.first_year != parsed.last_year else None)
+                if ranged and parsed.first_year != parsed.last_year else None,
+                abstract=doc.description, keywords=[*doc.subjects, *doc.places],
+                archive_location="; ".join(v for v in (doc.shelfmark, doc.archival_ref) if v),
+                extent=doc.extent)
 
 
 def csl_json(it: Item) -> str:
@@ -131,6 +138,10 @@ def csl_json(it: Item) -> str:
         data["publisher"] = it.publisher
     if it.container:
         data["container-title"] = it.container
+    for key, value in (("abstract", it.abstract), ("keyword", ", ".join(it.keywords)),
+                       ("archive_location", it.archive_location), ("dimensions", it.extent)):
+        if value:
+            data[key] = value
     return json.dumps([data], ensure_ascii=False, indent=2)
 
 
@@ -165,7 +176,9 @@ def bibtex(it: Item) -> str:
         fields.append(("journal", it.container))
     elif it.publisher:
         fields.append(("publisher", it.publisher))
-    fields += [("url", it.url), ("language", it.language), ("note", it.note)]
+    fields += [("url", it.url), ("language", it.language), ("note", it.note),
+               ("abstract", it.abstract), ("keywords", ", ".join(it.keywords)),
+               ("library", it.archive_location), ("pagetotal", it.extent)]
     if it.rights_uri:
         fields.append(("copyright", f"{it.rights_label} ({it.rights_uri})"))
     body = ",\n".join(f"  {k} = {{{_bib_field(k, v)}}}" for k, v in fields if v)
@@ -184,6 +197,10 @@ def ris(it: Item) -> str:
     if it.publisher:
         lines.append(("PB", it.publisher))
     lines += [("UR", it.url), ("LA", it.language), ("N1", it.note)]
+    lines += [("AB", it.abstract)] if it.abstract else []
+    lines += [("KW", k) for k in it.keywords]
+    lines += [("CN", it.archive_location)] if it.archive_location else []  # call number
+    lines += [("N1", f"Extent: {it.extent}")] if it.extent else []
     if it.rights_uri:  # RIS has no rights tag: a note of its own
         lines.append(("N1", f"Rights: {it.rights_label} {it.rights_uri}"))
     # every value on its own line (escaping.py); only this ER ends the record

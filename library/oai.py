@@ -281,7 +281,11 @@ class Repository:
             ("date", doc.date), ("type", doc.type), ("language", doc.language),
             ("rights", doc.licence), ("rights", doc.licence_url), ("source", doc.provenance),
             ("identifier", f"{self.base_url.rsplit('/oai', 1)[0]}/doc/{doc.doc_id}"),
-            ("relation", doc.collection)]
+            ("relation", doc.collection), ("description", doc.description)]
+        values += [("subject", v) for v in doc.subjects] + [("coverage", v) for v in doc.places]
+        values += [("source", f"{label}: {v}") for label, v in (
+            ("Shelfmark", doc.shelfmark), ("Archival reference", doc.archival_ref)) if v]
+        values += [("format", doc.extent)]
         if doc.title_original:
             values.insert(1, ("title", doc.title_original))
         for tag, value in values:

@@ -229,3 +229,59 @@ def test_exports_carry_rights_uri_journal_and_edtf_dates_read_back_by_real_parse
     issued = json.loads(cite.csl_json(it))[0]["issued"]
     assert issued == {"date-parts": [[2015], [2016]], "circa": True}
     assert CiteProcJSON(json.loads(cite.csl_json(it)))
+
+
+def test_the_richer_record_goes_to_tei_oai_and_every_export(scratch, tmp_path):
+    import json
+
+    import bibtexparser
+    import rispy
+    from citeproc.source.json import CiteProcJSON
+    from lxml import etree
+
+    from indexer.edit import RecordEdit, edit_record
+    from library import cite
+    from library.documents import DocumentStore
+    from library.oai import Repository
+
+    # a TEI file whose source is described in prose (FRUS): the fields go into notes there
+    (done,) = run_import(scratch, KENNAN, rights="public domain").imported
+    subjects = ["Foreign Relations of the United States (Series)",
+                "United States -- Foreign relations -- 1953-1961"]
+    changed = edit_record(scratch, done.doc_id, RecordEdit(
+        "Leopold-Kennan correspondence", ["Richard W. Leopold", "George F. Kennan"],
+        "1957-02/1957-03", rights="https://creativecommons.org/publicdomain/mark/1.0/",
+        description="Three letters on the future of the Foreign Relations series.",
+        subjects=subjects, places=["Washington, D.C."], shelfmark="Lot File 96 D 292, Box 1",
+        archival_ref="Department of State, Office of the Historian, HAC files 1957-1990",
+        extent="5 pp."), "anna")
+    assert changed == ["title", "authors", "date", "description", "subjects", "places",
+                       "shelfmark", "archival_ref", "extent"]
+    doc = read_document(scratch.sources / f"{done.doc_id}.xml")
+    assert (doc.description, doc.subjects, doc.places, doc.shelfmark, doc.extent) == (
+        "Three letters on the future of the Foreign Relations series.", subjects,
+        ["Washington, D.C."], "Lot File 96 D 292, Box 1", "5 pp.")
+    assert doc.date_words == "between February 1957 and March 1957"
+    # Dublin Core
+    repo = Repository(DocumentStore(scratch.sources), "https://library.example.org/oai")
+    xml = repo.respond({"verb": ["GetRecord"], "metadataPrefix": ["oai_dc"],
+                        "identifier": [repo.identifier(done.doc_id)]})
+    dc = etree.fromstring(xml)
+    values = {(etree.QName(e).localname, e.text) for e in dc.iter(
+        "{http://purl.org/dc/elements/1.1/}*")}
+    assert ("subject", subjects[1]) in values and ("coverage", "Washington, D.C.") in values
+    assert ("source", "Shelfmark: Lot File 96 D 292, Box 1") in values
+    assert ("rights", "https://creativecommons.org/publicdomain/mark/1.0/") in values
+    assert ("description", doc.description) in values and ("format", "5 pp.") in values
+    # CSL-JSON, BibTeX, RIS read back
+    it = cite.item(doc, "https://library.example.org")
+    data = json.loads(cite.csl_json(it))[0]
+    assert data["abstract"] == doc.description and "Washington, D.C." in data["keyword"]
+    assert data["archive_location"].startswith("Lot File 96 D 292")
+    assert CiteProcJSON([data])
+    (entry,) = bibtexparser.parse_string(cite.bibtex(it)).entries
+    assert entry["abstract"] == doc.description and entry["date"] == "1957-02/1957-03"
+    (record,) = rispy.loads(cite.ris(it))
+    assert record["keywords"] == [*subjects, "Washington, D.C."]
+    assert record["abstract"] == doc.description
+    assert record["call_number"].startswith("Lot File 96 D 292")

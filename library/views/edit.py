@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from indexer import rights
-from indexer.edit import EditError, RecordEdit, edit_record, editable, record_values
+from indexer.edit import LISTS, EditError, RecordEdit, edit_record, editable, record_values
 
 from . import auth
 from .context import document_or_404, lib
@@ -14,7 +14,8 @@ from .librarian import _check_csrf, login_required
 
 def _form_values(doc) -> dict[str, str]:
     values = record_values(doc)
-    values["authors"] = "\n".join(values["authors"])
+    for name in LISTS:
+        values[name] = "\n".join(values[name])
     return values
 
 
@@ -36,12 +37,16 @@ def edit_form(doc_id: str):
         values["rights"] = rights.CNE.uri
     if request.method == "POST":
         _check_csrf()
-        values = {k: request.form.get(k, "").strip() for k in _form_values(doc)}
+        values = {k: request.form.get(k, "").strip().replace("\r\n", "\n")
+                  for k in _form_values(doc)}
         edit = RecordEdit(
             title=values["title"], authors=[a for a in values["authors"].splitlines()],
             date=values["date"], type=values["type"].lower(), language=values["language"],
             rights=values["rights"], collection=values["collection"],
-            rights_note=values["rights_note"])
+            rights_note=values["rights_note"], description=values["description"],
+            subjects=values["subjects"].splitlines(), places=values["places"].splitlines(),
+            shelfmark=values["shelfmark"], archival_ref=values["archival_ref"],
+            extent=values["extent"])
         try:
             changed = edit_record(lib().paths, doc_id, edit, auth.current_user())
         except EditError as exc:
