@@ -38,6 +38,8 @@ class Person:
     note: str = ""
     birth: str = ""
     death: str = ""
+    # authority records: (scheme, id, address), from <idno type="VIAF|Wikidata|GND">
+    authorities: list[tuple[str, str, str]] = field(default_factory=list)
 
     def variants(self) -> list[str]:
         """Every distinct form, display form first."""
@@ -70,6 +72,25 @@ class Mention:
     person: str
     start: int
     end: int
+
+
+# the authority files a person's idno may name: (its id's form, the record's address)
+AUTHORITIES = {
+    "viaf": ("VIAF", re.compile(r"^[0-9]{1,22}$"), "https://viaf.org/viaf/{}"),
+    "wikidata": ("Wikidata", re.compile(r"^Q[0-9]{1,12}$"), "https://www.wikidata.org/wiki/{}"),
+    "gnd": ("GND", re.compile(r"^[0-9X-]{3,15}$"), "https://d-nb.info/gnd/{}"),
+}
+
+
+def authorities(el) -> list[tuple[str, str, str]]:
+    """A person's authority ids that are well formed, with the address of each record."""
+    found = []
+    for idno in el.findall("tei:idno", NS):
+        known = AUTHORITIES.get((idno.get("type") or "").lower())
+        value = (idno.text or "").strip()
+        if known and known[1].match(value):
+            found.append((known[0], value, known[2].format(value)))
+    return found
 
 
 class Register:
@@ -105,6 +126,7 @@ class Register:
                 else "",
                 birth=birth.get("when", "") if birth is not None else "",
                 death=death.get("when", "") if death is not None else "",
+                authorities=authorities(el),
             ))
         return cls(persons)
 

@@ -77,6 +77,8 @@ class Document:
     shelfmark: str = ""  # of the original, where it is held
     archival_ref: str = ""  # the archive's reference (fonds, series, file)
     extent: str = ""  # of the original ("5 pp.", "2 leaves")
+    # the identifiers the header states (type, value): a DOI, an archive's number…
+    identifiers: list[tuple[str, str]] = field(default_factory=list)
     date_edtf: str = ""  # the document's date as EDTF ('' when undated)
     year_to: int | None = None  # the last year the date can be (a range's end)
 
@@ -158,6 +160,10 @@ def _containing_passage(el: etree._Element) -> str | None:
     return None
 
 
+# identifiers the library gives, not the document's own
+_OWN_IDNOS = frozenset({"doc_id", "sha256", "import-key", "record"})
+
+
 def _source_field(root: etree._Element, in_bibl: str, note_type: str) -> str:
     """A field of the source's record: in ``sourceDesc/bibl``, or, where the source is
     described in prose (a ``sourceDesc`` of ``p``, which cannot take a ``bibl``), in a note."""
@@ -230,6 +236,9 @@ def read_document(path: Path, data: bytes | None = None) -> Document:
         shelfmark=_source_field(root, "idno[@type='shelfmark']", "shelfmark"),
         archival_ref=_source_field(root, "idno[@type='archival']", "archival"),
         extent=_source_field(root, "extent", "extent"),
+        identifiers=[(i.get("type", ""), _text(i)) for i in root.iterfind(
+            header + "tei:publicationStmt/tei:idno", NS)
+            if i.get("type") not in _OWN_IDNOS and _text(i)],
         year_to=parsed.last_year if parsed else None,
     )
     for ev in root.iterfind("tei:standOff/tei:listEvent/tei:event", NS):

@@ -285,7 +285,7 @@ class Repository:
         values += [("subject", v) for v in doc.subjects] + [("coverage", v) for v in doc.places]
         values += [("source", f"{label}: {v}") for label, v in (
             ("Shelfmark", doc.shelfmark), ("Archival reference", doc.archival_ref)) if v]
-        values += [("format", doc.extent)]
+        values += [("format", doc.extent)] + [("identifier", v) for _, v in doc.identifiers]
         if doc.title_original:
             values.insert(1, ("title", doc.title_original))
         for tag, value in values:

@@ -285,3 +285,35 @@ def test_the_richer_record_goes_to_tei_oai_and_every_export(scratch, tmp_path):
     assert record["keywords"] == [*subjects, "Washington, D.C."]
     assert record["abstract"] == doc.description
     assert record["call_number"].startswith("Lot File 96 D 292")
+
+
+def test_authority_ids_of_persons_are_read_and_checked(tmp_path):
+    from indexer.persons import Register
+
+    register = tmp_path / "persons.xml"
+    register.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader/><text><body><listPerson>'
+        '<person xml:id="someone"><persName type="display">Some One</persName>'
+        '<idno type="VIAF">123456789</idno><idno type="Wikidata">Q42</idno>'
+        '<idno type="GND">118-5</idno><idno type="Wikidata">not-an-id</idno></person>'
+        '</listPerson></body></text></TEI>', encoding="utf-8")
+    person = Register.load(register).persons["someone"]
+    assert person.authorities == [
+        ("VIAF", "123456789", "https://viaf.org/viaf/123456789"),
+        ("Wikidata", "Q42", "https://www.wikidata.org/wiki/Q42"),
+        ("GND", "118-5", "https://d-nb.info/gnd/118-5")]
+
+
+def test_header_identifiers_are_the_documents_own(tmp_path, scratch):
+    tei = tmp_path / "frus-memo.xml"
+    tei.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>'
+        'Memorandum</title><author>Richard W. Leopold</author></titleStmt><publicationStmt>'
+        '<publisher>Office of the Historian</publisher><idno type="frus">frus1955-57v24d101'
+        '</idno></publicationStmt><sourceDesc><p>A scan.</p></sourceDesc></fileDesc>'
+        '</teiHeader><text><body><p>A memorandum on the series and its advisory committee, '
+        'written in the spring.</p></body></text></TEI>', encoding="utf-8")
+    (done,) = run_import(scratch, tei, validate_tei=False).imported
+    doc = _doc(scratch, done)
+    assert doc.identifiers == [("frus", "frus1955-57v24d101")]
+    assert (doc.title, doc.authors) == ("Memorandum", ["Richard W. Leopold"])
