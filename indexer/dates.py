@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import functools
 import re
 from dataclasses import dataclass
 
@@ -52,7 +53,7 @@ class DocDate:
     @property
     def exact(self) -> bool:
         """One plain calendar date (a day, a month or a year) without qualifier."""
-        return bool(_DAY.match(self.edtf))
+        return _plain_bounds(self.edtf) is not None
 
     @property
     def iso(self) -> str:
@@ -60,6 +61,8 @@ class DocDate:
         first day of the range at the precision the EDTF gives (a year for "1952/1953")."""
         if self.exact:
             return self.edtf
+        if re.match(r"^\d{4}-2[1-4]$", self.edtf):  # a season: its year
+            return self.edtf[:4]
         head = re.match(r"^\[?\{?(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", self.edtf)
         if head and head[2] and int(head[2]) > 12:  # a season: its year
             return head[1]
@@ -72,13 +75,51 @@ class DocDate:
         return in_words(self.edtf)
 
 
-def parse(value: str) -> DocDate:
-    """An EDTF string → its date and bounds; raises DateError saying what is wrong."""
-    from edtf import EDTFParseException, parse_edtf, struct_time_to_date
+def _plain_bounds(text: str) -> tuple[datetime.date, datetime.date] | None:
+    """First and last day of a plain date (a year, a month or a day), or None."""
+    m = _DAY.match(text)
+    if not m:
+        return None
+    year, month, day = int(m[1]), int(m[2] or 0), int(m[3] or 0)
+    try:
+        if day:
+            d = datetime.date(year, month, day)
+            return d, d
+        if month:
+            last = calendar.monthrange(year, month)[1]
+            return datetime.date(year, month, 1), datetime.date(year, month, last)
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    except ValueError:
+        return None
 
+
+_SIMPLE = re.compile(r"^(\d{4}(?:-\d{2}){0,2})([?~%]?)(?:/(\d{4}(?:-\d{2}){0,2})([?~%]?))?$")
+
+
+@functools.lru_cache(maxsize=4096)
+def parse(value: str) -> DocDate:
+    """An EDTF string → its date and bounds; raises DateError saying what is wrong.
+
+    Plain dates, qualified ones and ranges of them (nearly every date of the store) are read
+    here: the ``edtf`` package's grammar costs tens of milliseconds a date, too slow for a
+    page that lists the library; it reads the rest (seasons, sets, unspecified digits)."""
     text = (value or "").strip()
     if not text or len(text) > MAX_LENGTH:
         raise DateError(f"{text[:40]!r} is not an EDTF date")
+    simple = _SIMPLE.match(text)
+    if simple:  # (a season, "1953-21", is no plain month: it goes to the package)
+        start = _plain_bounds(simple[1])
+        end = _plain_bounds(simple[3]) if simple[3] else start
+        if start and end:
+            if end[1] < start[0]:
+                raise DateError(f"{text!r}: the range ends before it begins")
+            return DocDate(text, start[0], end[1], bool(simple[2] or simple[4]))
+    return _parse_edtf(text)
+
+
+def _parse_edtf(text: str) -> DocDate:
+    from edtf import EDTFParseException, parse_edtf, struct_time_to_date
+
     try:
         parsed = parse_edtf(text)
         lower = struct_time_to_date(parsed.lower_strict())
@@ -102,11 +143,11 @@ def try_parse(value: str) -> DocDate | None:
 
 
 def _plain_words(value: str) -> str:
+    season = re.match(r"^(\d{4})-(2[1-4])$", value)
+    if season:
+        return f"{SEASONS[season[2]]} {season[1]}"
     m = _DAY.match(value)
     if not m:
-        season = re.match(r"^(\d{4})-(2[1-4])$", value)
-        if season:
-            return f"{SEASONS[season[2]]} {season[1]}"
         decade = re.match(r"^(\d{3})X$", value)
         if decade:
             return f"the {decade[1]}0s"
