@@ -17,19 +17,21 @@ nothing); ids are allocated, TEI written and the index committed under it.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree
 
+from . import limits, tasks
 from .archival import NO_RIGHTS_WARNING, add_not_evaluated, add_validation_note, has_rights
+from .cluster import IN_PROCESS_BELOW, ClusterUnreachable, open_executor  # noqa: F401
 from .formats import (
-    IMAGE_SUFFIXES,
     KNOWN_SUFFIXES,
     Extracted,
     Metadata,
@@ -41,11 +43,11 @@ from .formats.compose import compose, enrich_tei, normalise_date
 from .formats.tei import slug
 from .header import CNE_LABEL
 from .index import ensure_index, update_index
-from .language import annotate
 from .manifest import Manifest
-from .pages import add_facsimile, clean_scratch, keep
+from .pages import add_facsimile, clean_scratch, keep, save_facsimile
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
+from .progress import Progress
 from .report import Outcome, Report, report_text, to_json, warning_text  # noqa: F401
 from .store import clean_temporaries, doc_path, write_document
 from .storestate import (  # noqa: F401
@@ -55,12 +57,16 @@ from .storestate import (  # noqa: F401
     import_key,
     record_digest,
 )
+from .tasks import PAGED
 from .tei import NS, XML_ID, serialize
 from .writelock import write_lock
 from .xmlsafe import XMLInputError
 
 MAX_BYTES = 512 * 1024 * 1024
 INDEX_EVERY = 50  # documents written before the index is brought up to date
+WRITE_EVERY = 5.0  # seconds: documents done are written at least this often
+AHEAD_BYTES = 256 * 1024 * 1024  # file bytes held for tasks ahead of the writer
+SHARE_ABOVE = 1024 * 1024  # bytes sent to the cluster once for all the tasks that read them
 
 
 @dataclass
@@ -73,7 +79,8 @@ class ImportOptions:
     require_rights: bool = False  # refuse files that state no rights (else CNE)
     ocr: str = "auto"  # auto | force | off
     ocr_lang: str = ""  # Tesseract languages for every page; '' = the manifest's, else detected
-    jobs: int = 1
+    jobs: int = 1  # worker processes of a LocalCluster (1: all in this process)
+    cluster: str = ""  # a Dask scheduler's address (else LIBRARY_DASK_SCHEDULER, else local)
     check_only: bool = False
     replace: str = ""  # --replace DOC_ID: the one file of the batch is a new version of it
 
@@ -91,51 +98,58 @@ class Prepared:
     pages: list = field(default_factory=list)  # facsimile page images to move into the store
 
 
-def extract(path: Path, options: ImportOptions, scratch: str = "", ocr_jobs: int = 1,
-            on_page: Callable[[str], None] | None = None) -> tuple[str, list[Extracted]]:
-    """(sha256, records) of one file; raises RefusedInput with the reason."""
-    reader = reader_for(path)
-    if reader is None:
+@dataclass
+class FileWork:
+    """One file of the batch on its way: read, its pages, composed, then written in order."""
+
+    index: int
+    path: Path
+    digest: str = ""
+    data: object = None  # its bytes (or their handle on the cluster) while tasks need them
+    size: int = 0
+    kind: str = ""
+    layer: object = None
+    pages: list = field(default_factory=list)  # (n, OCR languages or None) still to submit
+    page_results: list = field(default_factory=list)
+    pages_left: int = 0
+    result: object = None  # (digest, records) or RefusedInput, once done
+    worker: str = ""
+    ocr_seconds: float | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+
+def _read(path: Path) -> tuple[bytes, str]:
+    """(bytes, sha256) of a file; RefusedInput with the reason."""
+    if reader_for(path) is None:
         raise RefusedInput(f"{path.name}: unknown format {path.suffix or '(no extension)'!r}; "
                            f"known: {', '.join(KNOWN_SUFFIXES)}")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise RefusedInput(f"{path.name}: {size:,} bytes is over the limit of {MAX_BYTES:,}")
     try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise RefusedInput(f"{path.name}: {size:,} bytes is over the limit of "
+                               f"{MAX_BYTES:,}")
         data = path.read_bytes()
     except OSError as exc:
         raise RefusedInput(f"{path.name}: cannot read: {exc.strerror}") from None
-    digest = hashlib.sha256(data).hexdigest()
-    read_options = ReadOptions(options.pdf_password, options.validate_tei, options.strict,
-                               options.ocr, options.ocr_lang, ocr_jobs, scratch, on_page)
-    records = reader(path, data, read_options)
-    for record in records:
-        if record.tei is None:  # TEI keeps the langUsage it states
-            annotate(record)
-    return digest, records
+    return data, hashlib.sha256(data).hexdigest()
 
 
-def _extract_in_worker(path: str, options: ImportOptions, scratch: str = "",
-                       ocr_jobs: int = 1, on_page: Callable[[str], None] | None = None):
-    """Extraction that never raises: any fault of one file (pypdf, lxml, decoding, a
-    decompression bomb) is that file's failure, not the batch's."""
-    try:
-        return extract(Path(path), options, scratch, ocr_jobs, on_page)
-    except RefusedInput as exc:
-        return exc
-    except Exception as exc:  # noqa: BLE001
-        return RefusedInput(f"{Path(path).name}: could not be read "
-                            f"({type(exc).__name__}: {exc})")
+def _work_estimate(files: list[Path]) -> int:
+    """Tasks a batch will make, roughly (a file of pages counts as many)."""
+    return sum(IN_PROCESS_BELOW if f.suffix.lower() in PAGED else 1 for f in files)
 
 
 class Importer:
     def __init__(self, paths: Paths, options: ImportOptions, manifest: Manifest | None = None,
-                 progress: Callable[[int, int, str], None] | None = None,
+                 progress: Callable[[Progress], None] | None = None,
                  on_wait: Callable[[str], None] | None = None):
         self.paths = paths
         self.options = options
         self.manifest = manifest
-        self.progress = progress or (lambda done, total, name: None)
+        self.on_progress = progress or (lambda progress: None)
         self.on_wait = on_wait
         self.report = Report()
         self.state = StoreState()
@@ -144,9 +158,15 @@ class Importer:
         self.register = Register.load(paths.sources / f"{REGISTER_ID}.xml")
         self.pending: list[Path] = []
         self.scratch = ""
+        self.progress = Progress()
+        self.executor = None
+        self._stamp: int | None = None  # the store folder's mtime after this import's writes
+        self._reconciled = False
 
     # -- the batch ----------------------------------------------------------------------------
     def run(self, inputs: list[Path]) -> Report:
+        """Import ``inputs``; raises ClusterUnreachable (before anything is read) when the
+        scheduler named cannot be reached."""
         exclude = {self.manifest.path.resolve()} if self.manifest else set()
         files, missing, passed = collect(inputs, exclude)
         self.report.failed.extend(missing)
@@ -158,70 +178,190 @@ class Importer:
             return self.report
         self.paths.home.mkdir(parents=True, exist_ok=True)
         clean_scratch(self.paths.home)
-        # page images wait here until their document has an id (then they move into the store)
-        with tempfile.TemporaryDirectory(prefix=f"import-{os.getpid()}-",
-                                         dir=self.paths.home) as scratch:
-            self.scratch = scratch
-            return self._run(files)
-
-    def _run(self, files: list[Path]) -> Report:
-        extracted = self._extract_all(files)
-        if self.options.check_only:
-            self.state = StoreState.scan(self.paths.sources)
-            self._add_all(files, extracted)
-            return self.report
-        with write_lock(self.paths.home, "import", on_wait=self.on_wait):
-            # an index to update, in line with the store: this finishes what an interrupted
-            # import began (and clears what it left half-written)
-            clean_temporaries(self.paths.sources)
-            ensure_index(self.paths.sources, self.paths.index)
-            self.state = StoreState.scan(self.paths.sources)
-            self._add_all(files, extracted)
-            self._flush_index()
+        self.executor = open_executor(self.options.cluster, self.options.jobs,
+                                      _work_estimate(files))
+        self.progress = Progress(files_total=len(files), failed=len(missing),
+                                 where=self.executor.where, dashboard=self.executor.dashboard)
+        self.on_progress(self.progress)
+        try:
+            # page images wait here until their document has an id (then they move into the
+            # store)
+            with tempfile.TemporaryDirectory(prefix=f"import-{os.getpid()}-",
+                                             dir=self.paths.home) as scratch:
+                self.scratch = scratch
+                self._run(files)
+        finally:
+            self.executor.close()
         return self.report
 
-    def _add_all(self, files: list[Path], extracted: dict) -> None:
-        for done, path in enumerate(files, start=1):
-            self.progress(done, len(files), path.name)
-            result = extracted.get(path)
+    def _run(self, files: list[Path]) -> None:
+        """Tasks go out a bounded distance ahead of the writer (files, bytes and pages in
+        flight), results are taken as they complete, and documents are written in the batch's
+        order, in batches, each under the write lock: ids come out the same whichever worker
+        finishes first, and a crash loses only what was in flight."""
+        self._stamp = self._store_stamp()
+        self.state = StoreState.scan(self.paths.sources)  # re-read under the lock if it changed
+        works = [FileWork(i, f) for i, f in enumerate(files)]
+        workers = self.executor.workers
+        ahead = 4 * workers + 4  # files read ahead of the writer
+        page_limit = limits.pages_in_flight(workers)
+        flight: dict[object, tuple[str, FileWork, int]] = {}
+        queued_pages: list[tuple[int, int, str | None]] = []  # heap: earliest file first
+        submitted = head = 0
+        ready: list[FileWork] = []
+        last_write = time.monotonic()
+        while head < len(works):
+            held = sum(w.size for w in works[head:submitted] if w.data is not None)
+            while submitted < len(works) and submitted - head < ahead and (
+                    held < AHEAD_BYTES or submitted == head):
+                work = works[submitted]
+                self._submit_file(work, flight)
+                held += work.size
+                submitted += 1
+            pages_out = sum(1 for kind, _, _ in flight.values() if kind == "page")
+            while queued_pages and pages_out < page_limit:
+                index, n, lang = heapq.heappop(queued_pages)
+                work = works[index]
+                flight[self.executor.submit(
+                    tasks.page, work.kind, work.data, self.options.pdf_password, n, lang,
+                    True)] = ("page", work, n)
+                pages_out += 1
+            for future in self.executor.next_done(list(flight)):
+                kind, work, n = flight.pop(future)
+                self._collect(kind, work, n, future, flight, queued_pages)
+            while head < len(works) and works[head].done:
+                ready.append(works[head])
+                head += 1
+            if ready and (len(ready) >= INDEX_EVERY or head == len(works) or not flight
+                          or time.monotonic() - last_write >= WRITE_EVERY):
+                self._write_batch(ready)
+                ready, last_write = [], time.monotonic()
+
+    def _submit_file(self, work: FileWork, flight: dict) -> None:
+        try:
+            data, work.digest = _read(work.path)
+        except RefusedInput as exc:
+            work.result = exc
+            return
+        if (work.digest in self.state.known and not self.options.replace
+                and work.path.suffix.lower() != ".csv"):
+            # already in the store (a rerun resumes): nothing to read, the writer says so
+            work.result = (work.digest, [])
+            return
+        work.size = len(data)
+        work.data = data if len(data) < SHARE_ABOVE else self.executor.share(data)
+        flight[self.executor.submit(tasks.read_file, work.path.name, data,
+                                    self._read_options(work.path))] = ("file", work, 0)
+
+    def _collect(self, kind: str, work: FileWork, n: int, future, flight: dict,
+                 queued_pages: list) -> None:
+        try:
+            answer = future.result()
+        except Exception as exc:  # noqa: BLE001  (a task that failed on every try)
+            what = f"page {n} " if kind == "page" else ""
+            self._fail(work, f"{work.path.name}: {what}could not be read "
+                             f"({type(exc).__name__}: {exc})")
+            return
+        if work.done:
+            return  # the file failed already (another of its pages)
+        if kind == "page":
+            self._page_done(work, answer, flight)
+            return
+        if kind == "file":
+            work.worker = answer.worker
+        if answer.error:
+            self._fail(work, answer.error)
+        elif answer.records is not None:
+            work.result = (work.digest, tasks.unpack(answer.records, work.path.name))
+            work.data = None
+        else:  # a file of pages: each page a task
+            work.kind, work.layer, work.pages_left = answer.kind, answer.layer, len(answer.pages)
+            self.progress.pages_total += len(answer.pages)
+            for n, lang in answer.pages:
+                heapq.heappush(queued_pages, (work.index, n, lang))
+            if not answer.pages:
+                self._finish(work, flight)
+
+    def _page_done(self, work: FileWork, result, flight: dict) -> None:
+        work.page_results.append(result)
+        if result.ocr is not None:
+            work.ocr_seconds = (work.ocr_seconds or 0.0) + result.ocr.seconds
+        work.pages_left -= 1
+        self.progress.pages_done += 1
+        self.on_progress(self.progress)
+        if work.pages_left == 0:
+            self._finish(work, flight)
+
+    def _finish(self, work: FileWork, flight: dict) -> None:
+        """Every page read: the images into the scratch folder, the document composed (a task:
+        it detects languages)."""
+        images = [save_facsimile(r, Path(self.scratch))
+                  for r in sorted(work.page_results, key=lambda r: r.n) if r.facsimile]
+        results = [replace(r, facsimile=b"") for r in work.page_results]
+        work.data = None
+        flight[self.executor.submit(tasks.finish_file, work.path.name, work.kind, work.layer,
+                                    images, results)] = ("finish", work, 0)
+
+    def _fail(self, work: FileWork, error: str) -> None:
+        work.result = RefusedInput(error)
+        work.data = None
+
+    def _read_options(self, path: Path) -> ReadOptions:
+        options = self._options_for(path)
+        return ReadOptions(options.pdf_password, options.validate_tei, options.strict,
+                           options.ocr, options.ocr_lang, 1, self.scratch, None)
+
+    # -- the writer -----------------------------------------------------------------------------
+    def _store_stamp(self) -> int | None:
+        try:
+            return self.paths.sources.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def _write_batch(self, ready: list[FileWork]) -> None:
+        if self.options.check_only:
+            self._add_all(ready)
+            return
+        with write_lock(self.paths.home, "import", on_wait=self.on_wait):
+            if not self._reconciled:
+                # an index to update, in line with the store: this finishes what an interrupted
+                # import began (and clears what it left half-written)
+                clean_temporaries(self.paths.sources)
+                ensure_index(self.paths.sources, self.paths.index)
+                self._reconciled = True
+            if self._store_stamp() != self._stamp:  # another writer came between
+                self.state = StoreState.scan(self.paths.sources)
+            self._add_all(ready)
+            self._flush_index()
+            self._stamp = self._store_stamp()
+
+    def _add_all(self, ready: list[FileWork]) -> None:
+        for work in ready:
+            path, result = work.path, work.result
+            before = (len(self.report.imported), len(self.report.skipped),
+                      len(self.report.failed))
             if isinstance(result, RefusedInput):
                 self.report.failed.append(Outcome(str(path), error=str(result)))
-                continue
-            self.report.checked += 1
-            try:
-                self._one_file(path, *result)
-            except (RefusedInput, XMLInputError) as exc:
-                self.report.failed.append(Outcome(str(path), error=str(exc)))
-            except (OSError, ValueError) as exc:
-                self.report.failed.append(Outcome(str(path), error=f"{path.name}: {exc}"))
-            except Exception as exc:  # noqa: BLE001  (one file's fault is not the batch's)
-                self.report.failed.append(Outcome(str(path), error=(
-                    f"{path.name}: could not be imported ({type(exc).__name__}: {exc})")))
-
-    def _extract_all(self, files: list[Path]) -> dict:
-        """Extraction, in worker processes for all but TEI when --jobs asks for them (a TEI
-        tree cannot cross a process boundary)."""
-        results: dict[Path, object] = {}
-        parallel = [f for f in files if f.suffix.lower() in (".pdf", ".html", ".htm", ".txt",
-                                                             *IMAGE_SUFFIXES)]
-        if self.options.jobs > 1 and len(parallel) > 1:
-            # files in parallel, each file's pages one at a time (jobs processes in all)
-            with ProcessPoolExecutor(self.options.jobs) as pool:
-                futures = {f: pool.submit(_extract_in_worker, str(f), self._options_for(f),
-                                          self.scratch) for f in parallel}
-                for f, fut in futures.items():
-                    try:
-                        results[f] = fut.result()
-                    except Exception as exc:  # noqa: BLE001  (a worker killed, say by memory)
-                        results[f] = RefusedInput(f"{f.name}: could not be read "
-                                                  f"({type(exc).__name__}: {exc})")
-        for n, f in enumerate(files, start=1):
-            if f not in results:  # one file at a time, its pages in parallel
-                def on_page(message: str, n=n, f=f) -> None:
-                    self.progress(n - 1, len(files), f"{f.name}: {message}")
-                results[f] = _extract_in_worker(str(f), self._options_for(f), self.scratch,
-                                                self.options.jobs, on_page)
-        return results
+            else:
+                self.report.checked += 1
+                try:
+                    self._one_file(path, *result)
+                except (RefusedInput, XMLInputError) as exc:
+                    self.report.failed.append(Outcome(str(path), error=str(exc)))
+                except (OSError, ValueError) as exc:
+                    self.report.failed.append(Outcome(str(path), error=f"{path.name}: {exc}"))
+                except Exception as exc:  # noqa: BLE001  (one file's fault is not the batch's)
+                    self.report.failed.append(Outcome(str(path), error=(
+                        f"{path.name}: could not be imported ({type(exc).__name__}: {exc})")))
+            for outcomes, start in zip((self.report.imported, self.report.skipped,
+                                        self.report.failed), before, strict=True):
+                for outcome in outcomes[start:]:
+                    outcome.worker, outcome.ocr_seconds = work.worker, work.ocr_seconds
+            work.result = True  # written: what it held can go
+            self.progress.files_done += 1
+            self.progress.failed = len(self.report.failed)
+            self.progress.current = path.name
+            self.on_progress(self.progress)
 
     def _options_for(self, path: Path) -> ImportOptions:
         """The batch's options, with the manifest's language for the file's OCR."""
@@ -304,7 +444,8 @@ class Importer:
         if date and not normalise_date(date):
             raise RefusedInput(f"{path.name}: date {date!r} is not a date (YYYY-MM-DD)")
         original = (path.name, digest)
-        warnings = list(ex.warnings)
+        warnings = list(ex.warnings) if ex.tei is not None else []  # schema messages
+        plain = list(ex.warnings) if ex.tei is None else []  # e.g. a page rendered smaller
         if ex.tei is not None:
             root = ex.tei.getroot()
             enrich_tei(root, doc_id, ex, meta, original, meta.collection)
@@ -345,8 +486,8 @@ class Importer:
         self.state.taken.add(doc_id)
         self.state.keys[key] = doc_id
         self.batch_ids.add(doc_id)
-        return Prepared(doc_id, data, path, digest, note,
-                        warning_text(warnings, NO_RIGHTS_WARNING), ex.pages)
+        return Prepared(doc_id, data, path, digest, note, "; ".join(filter(None, [
+            warning_text(warnings, NO_RIGHTS_WARNING), *plain])), ex.pages)
 
     def _no_rights(self, path: Path) -> None:
         if self.options.require_rights:
