@@ -18,7 +18,7 @@ RETRIES = 2  # a task that raised is run again this often (a dying worker is han
 CONNECT_SECONDS = 5.0  # an unreachable scheduler is an error after this long
 # Below this much work (files plus pages to render), --jobs N runs in this process: starting N
 # worker processes costs more than it saves (measured: bench/ingest_bench.py, README).
-IN_PROCESS_BELOW = 8
+IN_PROCESS_BELOW = int(os.environ.get("LIBRARY_IN_PROCESS_BELOW", "8"))
 
 
 class ClusterUnreachable(RuntimeError):
@@ -110,7 +110,8 @@ class OnDask:
 
     def share(self, data: object):
         """Sent to the workers once, however many tasks read it (a PDF's bytes)."""
-        return self.client.scatter(data, hash=False)
+        # on every worker: the bytes outlive any one of them dying
+        return self.client.scatter(data, hash=False, broadcast=True)
 
     def next_done(self, futures: Iterable) -> list:
         from distributed import wait

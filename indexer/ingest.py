@@ -44,7 +44,7 @@ from .formats.tei import slug
 from .header import CNE_LABEL
 from .index import ensure_index, update_index
 from .manifest import Manifest
-from .pages import add_facsimile, clean_scratch, keep, save_facsimile
+from .pages import add_facsimile, clean_scratch, close_open, keep, save_facsimile
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
 from .progress import Progress
@@ -192,6 +192,7 @@ class Importer:
                 self._run(files)
         finally:
             self.executor.close()
+            close_open()
         return self.report
 
     def _run(self, files: list[Path]) -> None:

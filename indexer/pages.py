@@ -141,12 +141,13 @@ def _pdf(data: bytes, password: str | None):
     return document
 
 
-def _close_open() -> None:
+def close_open() -> None:
+    """Close the PDF this process's page tasks kept open."""
     while _open:
         _open.pop()[2].close()
 
 
-atexit.register(_close_open)
+atexit.register(close_open)
 
 
 def pdf_page_count(data: bytes, password: str | None) -> int:
