@@ -185,12 +185,12 @@ def main() -> None:
 
 def measure_crossover(work: Path) -> list[tuple[str, float, float]]:
     found = []
-    for files in (4, 16, 64):
+    for files in (4, 64):
         batch = html_batch(work / f"small-{files}", files)
         inside, _ = run_import(batch, "--jobs", "2", LIBRARY_IN_PROCESS_BELOW="100000")
         cluster, _ = run_import(batch, "--jobs", "2", LIBRARY_IN_PROCESS_BELOW="0")
         found.append((f"{files} HTML files", inside, cluster))
-    for pages in (1, 4):
+    for pages in (2,):
         batch = scanned_batch(work / f"small-scan-{pages}", pages)
         inside, _ = run_import(batch, "--jobs", "2", LIBRARY_IN_PROCESS_BELOW="100000")
         cluster, _ = run_import(batch, "--jobs", "2", LIBRARY_IN_PROCESS_BELOW="0")

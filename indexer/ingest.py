@@ -280,6 +280,7 @@ class Importer:
             self.progress.pages_total += len(answer.pages)
             for n, lang in answer.pages:
                 heapq.heappush(queued_pages, (work.index, n, lang))
+            self.on_progress(self.progress)
             if not answer.pages:
                 self._finish(work, flight)
 

@@ -207,6 +207,11 @@ def _check(args: argparse.Namespace, paths: Paths) -> int:
     return 1 if faults else 0
 
 
+def _env_jobs() -> int:
+    value = os.environ.get("LIBRARY_IMPORT_JOBS", "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="library", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -250,7 +255,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--check", action="store_true",
                    help="read and check the whole batch, report every problem, import nothing")
     i.add_argument("--json", action="store_true", help="print the report as JSON")
-    i.add_argument("--jobs", type=int, default=int(os.environ.get("LIBRARY_IMPORT_JOBS", "1")),
+    i.add_argument("--jobs", type=int, default=_env_jobs(),
                    help="worker processes reading files and pages on this machine (a Dask "
                    "LocalCluster; default LIBRARY_IMPORT_JOBS, else 1: in this process)")
     i.add_argument("--cluster", metavar="tcp://HOST:8786",

@@ -4,6 +4,7 @@ cluster does the work. Nothing at all when output is not a terminal or ``--json`
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 
@@ -22,8 +23,11 @@ class ProgressBar:
             if progress.dashboard:
                 print(f"library: importing {progress.where}; Dask dashboard: "
                       f"{progress.dashboard}", file=sys.stderr, flush=True)
-            self.bar = tqdm(total=1, unit="", file=sys.stderr, dynamic_ncols=True,
-                            bar_format="{bar:20} {postfix} [{elapsed}<{remaining}]")
+            size = shutil.get_terminal_size((100, 20))
+            # (a terminal that reports no size, 0 × 0, would hide the bar altogether)
+            self.bar = tqdm(total=1, unit="", file=sys.stderr, ncols=size.columns or 100,
+                            nrows=size.lines or 20,
+                            bar_format="{bar:20} {desc} [{elapsed}<{remaining}]")
         now = time.monotonic()
         finished = (progress.files_done == progress.files_total
                     and progress.pages_done == progress.pages_total)
@@ -34,7 +38,7 @@ class ProgressBar:
         self.bar.n = progress.files_done + progress.pages_done
         pages = (f", pages {progress.pages_done}/{progress.pages_total}"
                  if progress.pages_total else "")
-        self.bar.set_postfix_str(f"files {progress.files_done}/{progress.files_total}{pages}, "
+        self.bar.set_description_str(f"files {progress.files_done}/{progress.files_total}{pages}, "
                                  f"failed {progress.failed}", refresh=False)
         self.bar.refresh()
 
