@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from indexer.teidoc import Document
 
-from . import links
+from . import escaping, links
 
 # document type → (CSL type, RIS type, BibTeX entry type, COinS genre)
 TYPES = {
@@ -114,23 +114,36 @@ def csl_json(it: Item) -> str:
     return json.dumps([data], ensure_ascii=False, indent=2)
 
 
-def _bib(value: str) -> str:
-    return re.sub(r"([{}%&#_$\\])", r"\\\1", value)
+# Fields whose value keeps its capitals in BibTeX styles (an extra pair of braces).
+_BIB_PROTECTED = frozenset({"title"})
+_BIB_URLS = frozenset({"url"})
+
+
+def _bib_field(name: str, value: str) -> str:
+    """One BibTeX field, its value escaped here and nowhere else (escaping.py)."""
+    if name in _BIB_URLS:
+        return escaping.bib_url(value)
+    if name == "author":  # already a list of escaped names joined by " and "
+        return value
+    text = escaping.bib_value(value)
+    return f"{{{text}}}" if name in _BIB_PROTECTED else text
 
 
 def bibtex(it: Item) -> str:
-    fields = [("title", f"{{{_bib(it.title)}}}"),
-              ("author", " and ".join(_bib(n.inverted) if n.given else f"{{{_bib(n.family)}}}"
-                                      for n in it.authors))]
+    def person(n: Name) -> str:
+        return (escaping.bib_value(n.inverted) if n.given
+                else f"{{{escaping.bib_value(n.family)}}}")
+
+    fields = [("title", it.title), ("author", " and ".join(person(n) for n in it.authors))]
     if it.date:
         fields.append(("year", str(it.date[0])))
         if len(it.date) > 1:
             fields.append(("month", str(it.date[1])))
     if it.publisher:
-        fields.append(("publisher", _bib(it.publisher)))
-    fields += [("url", it.url), ("language", it.language), ("note", _bib(it.note))]
-    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
-    return f"@{it.kinds[2]}{{{it.key},\n{body}\n}}\n"
+        fields.append(("publisher", it.publisher))
+    fields += [("url", it.url), ("language", it.language), ("note", it.note)]
+    body = ",\n".join(f"  {k} = {{{_bib_field(k, v)}}}" for k, v in fields if v)
+    return f"@{it.kinds[2]}{{{escaping.bib_key(it.key)},\n{body}\n}}\n"
 
 
 def ris(it: Item) -> str:
@@ -142,8 +155,11 @@ def ris(it: Item) -> str:
         lines.append(("DA", "/".join((parts + ["", ""])[:3]) + "/"))  # YYYY/MM/DD/
     if it.publisher:
         lines.append(("PB", it.publisher))
-    lines += [("UR", it.url), ("LA", it.language), ("N1", it.note), ("ER", "")]
-    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
+    lines += [("UR", it.url), ("LA", it.language), ("N1", it.note)]
+    # every value on its own line (escaping.py); only this ER ends the record
+    body = "".join(f"{tag}  - {escaping.ris_value(value)}".rstrip() + "\n"
+                   for tag, value in lines if tag != "ER")
+    return body + "ER  -\n"
 
 
 def highwire(it: Item) -> list[tuple[str, str]]:

@@ -3,6 +3,7 @@ the transcription, what the IIIF manifest lists, and where each image lies in th
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +35,16 @@ def _pixels(value: str | None) -> int:
     return int(m.group(1)) if m else 0
 
 
+def _confidence(cert: str | None) -> float | None:
+    """A surface's OCR confidence, 0-1, when the file gives one that is: ``nan``, ``1e400``
+    (infinite) or ``7`` are none (a page of an imported file must not fail on them)."""
+    try:
+        value = float(cert) if cert else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) and 0 <= value <= 1 else None
+
+
 def pages(doc: Document) -> list[Page]:
     """The document's page images, in order (only those the store may hold: no path leaves
     ``sources/facsimiles/``)."""
@@ -45,10 +56,7 @@ def pages(doc: Document) -> list[Page]:
             continue
         note = surface.find("tei:note[@type='ocr']", NS)
         cert = note.get("cert") if note is not None else None
-        try:
-            confidence = float(cert) if cert else None
-        except ValueError:
-            confidence = None
+        confidence = _confidence(cert)
         found.append(Page(
             n=surface.get("n") or str(len(found) + 1), surface_id=surface.get(XML_ID, ""),
             url=url, width=_pixels(graphic.get("width")), height=_pixels(graphic.get("height")),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from .. import limits, ocr
+from .. import limits, ocr, ocrtext
 from ..pages import PageImage, image_frame_count, read_image_page
 from . import Block, Extracted, ReadOptions, RefusedInput
 from .pdf import blank_summary, gather, ocr_blocks, ocr_summary
@@ -53,10 +53,10 @@ def compose(path: Path, layer: ImageLayer, pages: list[PageImage],
             read_pages: dict[int, ocr.PageText], blank: list[int],
             warnings: list[str]) -> list[Extracted]:
     blocks: list[Block] = []
+    machine_read = ocr_blocks(read_pages)  # PageText → Blocks (OCR content)
     for n in range(1, layer.pages + 1):
         blocks.append(Block("pb", str(n)))
-        if n in read_pages:
-            blocks.extend(ocr_blocks(read_pages[n]))  # PageText → Blocks (OCR content)
+        blocks.extend(machine_read.get(n, []))
     if not any(b.kind == "p" for b in blocks):
         raise RefusedInput(f"{path.name}: machine reading found no text in the image"
                            + (f" ({len(blank)} blank page(s))" if blank else ""))
@@ -64,8 +64,10 @@ def compose(path: Path, layer: ImageLayer, pages: list[PageImage],
     notes = [f"image, {layer.pages} page(s)", ocr_summary(read_pages)]
     if blank:
         notes.append(blank_summary(blank))
+    first = read_pages[1].text if 1 in read_pages else ""
     return [Extracted(
-        id_hint=path.stem, title=path.stem.replace("_", " "),
+        id_hint=path.stem, title=ocrtext.scan_title("", first, path.stem)[0],
+        date=ocrtext.date_line(first),
         language=max(set(languages), key=languages.count) if languages else "",
         blocks=blocks, pages=pages, notes=notes + list(warnings), warnings=list(warnings),
     )]

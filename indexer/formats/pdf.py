@@ -16,7 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from .. import limits, ocr
+from .. import limits, ocr, ocrtext
 from ..pages import PageImage, PageResult, read_pdf_page, save_facsimile
 from . import Block, Extracted, ReadOptions, RefusedInput
 from .text import paragraphs
@@ -92,21 +92,24 @@ def page_tasks(layer: PdfLayer, facsimiles: bool) -> list[tuple[int, str | None]
             if facsimiles or n in wanted]
 
 
-def ocr_blocks(page: ocr.PageText) -> list[Block]:
-    """A machine-read page's text as blocks (its language, when OCR read it as another)."""
-    lang = ocr.ISO_LANG.get(page.lang, "")
-    return [Block("p", p, lang) for p in paragraphs(page.text)]
+def ocr_blocks(read: dict[int, ocr.PageText]) -> dict[int, list[Block]]:
+    """The machine-read pages' text as blocks, by page (paragraphs as printed, joined across
+    pages: indexer/ocrtext.py), each in the language OCR read its page in."""
+    paragraphs_by_page = ocrtext.document_paragraphs(read)
+    return {n: [Block("p", p, ocr.ISO_LANG.get(read[n].lang, "")) for p in paragraphs_by_page[n]]
+            for n in read}
 
 
 def compose(path: Path, layer: PdfLayer, pages: list[PageImage], read: dict[int, ocr.PageText],
             blank: list[int], warnings: list[str]) -> list[Extracted]:
     """One document of the text layer and the pages' OCR (``read``, by page number)."""
     blocks: list[Block] = []
+    machine_read = ocr_blocks(read)  # PageText → Blocks: the one place (OCR content)
     for n, text in enumerate(layer.texts, start=1):
         blocks.append(Block("pb", str(n)))
         if n in read and len(read[n].text.strip()) >= min(MIN_PAGE_TEXT, len(text.strip()) + 1):
             # (forced OCR that found next to nothing where there is a layer: the layer)
-            blocks.extend(ocr_blocks(read[n]))  # PageText → Blocks: the one place (OCR content)
+            blocks.extend(machine_read[n])
         else:
             blocks.extend(Block("p", p) for p in paragraphs(text))
     if sum(len(b.text) for b in blocks if b.kind == "p") < MIN_TEXT:
@@ -121,13 +124,16 @@ def compose(path: Path, layer: PdfLayer, pages: list[PageImage], read: dict[int,
     if blank:
         notes.append(blank_summary(blank))
     notes.extend(warnings)
+    title, title_from = ocrtext.scan_title(layer.title, read[1].text if 1 in read else "",
+                                           path.stem)
+    notes.append(f"title from {title_from}")
     if layer.created:
         # the file's date, not the document's: a scan made in 2025 of a memo of 1964
         notes.append(f"PDF file created {layer.created}")
     languages = [ocr.ISO_LANG.get(r.lang, "") for r in read.values() if r.text]
     return [Extracted(
         id_hint=path.stem,
-        title=layer.title or path.stem.replace("_", " "),
+        title=title, date=ocrtext.date_line(read[1].text) if 1 in read else "",
         creators=[a.strip() for a in re.split(r";| and ", layer.author) if a.strip()],
         language=max(set(languages), key=languages.count) if languages else "",
         blocks=blocks, notes=notes, pages=pages, warnings=list(warnings),

@@ -1,0 +1,117 @@
+"""Scans a historian can work with, with the real Tesseract and real files: OCR as printed
+paragraphs (a phrase across a printed line found), words kept with their boxes, a scan's title
+and date, IIIF Content Search, hits lit on the page image (real server, real Chromium)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from indexer.ingest import Importer, ImportOptions
+from indexer.manifest import read_manifest
+from indexer.paths import Paths
+from indexer.teidoc import read_document
+from library.search.searcher import Searcher, SearchRequest
+
+from .conftest import ROOT
+
+OCR = ROOT / "tests" / "fixtures" / "ocr"
+NARA = OCR / "104-10003-10041.pdf"
+MEMO = OCR / "two-column-memo.pdf"  # made by make_memo.py: two pages, two columns on page 1
+pytestmark = pytest.mark.skipif(not shutil.which("tesseract") and not os.environ.get("CI"),
+                                reason="tesseract not installed (apt-get install tesseract-ocr)")
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    """A copy of the store with the NARA scan (its language from a manifest) and the memo."""
+    root = tmp_path_factory.mktemp("scans")
+    shutil.copytree(ROOT / "sources", root / "sources")
+    batch = root / "batch"
+    batch.mkdir()
+    shutil.copy(NARA, batch / NARA.name)
+    shutil.copy(MEMO, batch / MEMO.name)
+    (root / "manifest.csv").write_text(f"file,language,rights\n{NARA.name},en,Public domain\n"
+                                       f"{MEMO.name},en,Public domain\n")
+    manifest, problems = read_manifest(root / "manifest.csv")
+    assert not problems
+    paths = Paths(seeds=ROOT / "seeds", sources=root / "sources", home=root / "var")
+    report = Importer(paths, ImportOptions(), manifest).run([batch])
+    assert not report.failed, report.failed
+    ids = {o.path.rsplit("/", 1)[-1]: o.doc_id for o in report.imported}
+    return paths, ids[NARA.name], ids[MEMO.name]
+
+
+def _search(paths, q, within=None):
+    return Searcher.for_store(paths.index, paths.sources).search(
+        SearchRequest(q, within=within))
+
+
+def _doc(paths, doc_id):
+    return read_document(paths.sources / f"{doc_id}.xml")
+
+
+def test_a_phrase_across_a_printed_line_is_found_on_the_nara_scan(store):
+    paths, nara, _ = store
+    for q in ('"murder of President Kennedy"', "murder Kennedy"):
+        found = _search(paths, q, within=nara)
+        assert found.total == 1, q
+    (passage,) = [p for p in _doc(paths, nara).passages if "murder" in p.text]
+    assert "organise the murder of President Kennedy" in passage.text
+    assert passage.text.startswith("Note that")  # the memo's second paragraph, whole
+    # the command line finds it too
+    env = dict(os.environ, LIBRARY_SOURCES=str(paths.sources), LIBRARY_HOME=str(paths.home),
+               LIBRARY_SEEDS=str(paths.seeds))
+    out = subprocess.run([sys.executable, "-m", "library.cli", "search",
+                          '"murder of President Kennedy"', "--json"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total"] >= 1
+
+
+def test_paragraphs_as_printed_columns_in_order_hyphens_joined(store):
+    paths, _, memo = store
+    doc = _doc(paths, memo)
+    texts = [p.text for p in doc.passages if p.kind == "p"]
+    left = next(i for i, t in enumerate(texts) if t.startswith("The ministry asked"))
+    right = next(i for i, t in enumerate(texts) if t.startswith("The second column"))
+    assert right == left + 1  # the left column whole, then the right one
+    assert texts[left].endswith("Soviet-American talks of the spring.")  # a compound kept
+    assert "what information it had" in texts[left]  # "informa-/tion": the document's word
+    assert texts[right].endswith("in March and in April.")
+    page2 = [t for t in texts if "Kennedy" in t]
+    assert page2 == ["A separate paragraph on page two says that rumors suggest it was the "
+                     "Agency to organise the murder of President Kennedy, which the memo does "
+                     "not believe."]
+    assert _search(paths, '"murder of President Kennedy"', within=memo).total == 1
+    assert _search(paths, '"informa tion"', within=memo).total == 0
+
+
+def test_a_scans_title_and_date_come_from_its_first_page(store):
+    paths, nara, memo = store
+    doc = _doc(paths, memo)
+    assert doc.title == "Grain purchases, 1963"  # the SUBJECT: line, not the file name
+    assert doc.date == "1963-04-12"
+    assert "title from a title line machine-read on page 1" in doc.provenance
+    # the NARA PDF's /Title is blank, and no title line is read: its file name
+    assert "title from the file name" in _doc(paths, nara).provenance
+
+
+def test_every_word_keeps_its_box_beside_the_page_image(store):
+    paths, _, memo = store
+    doc = _doc(paths, memo)
+    media = [m for m in doc.root.iter("{*}media") if m.get("type") == "ocr-words"]
+    assert len(media) == 2  # one per page, named in the TEI
+    data = json.loads((paths.sources / media[1].get("url")).read_text(encoding="utf-8"))
+    assert data["width"] == 2550 and abs(data["height"] - 3300) <= 1  # OCR read 300 dpi
+    words = {w[0]: w for w in data["words"]}
+    # make_memo.py draws page 2 from x=250, y=300, a line every 56 px: "President" starts
+    # line 4, at y = 300 + 3 * 56
+    text, x, y, w, h, conf = words["President"][:6]
+    assert abs(x - 250) < 15 and abs(y - 468) < 25 and 150 < w < 260 and conf > 80
+    assert all(0 <= r[1] and r[1] + r[3] <= data["width"] for r in data["words"])
