@@ -152,6 +152,11 @@ def main() -> None:
           "start (other work on the machine skews every figure; the ratios are of one run)")
     rows = []
     try:
+        html = html_batch(work / "html", args.html)
+        for label, extra in (("--jobs 1", ["--jobs", "1"]), ("--jobs 2", ["--jobs", "2"])):
+            seconds, report = run_import(html, *extra)
+            rows.append(("html", label, len(report["imported"]), seconds))
+            print(f"html {label}: {seconds:.1f} s", flush=True)
         scans = scanned_batch(work / "scans", args.pages)
         images = page_images(scans, work / "images")
         pages = len(images)
@@ -163,20 +168,15 @@ def main() -> None:
             assert len(report["imported"]) == len(list(scans.glob("*.pdf"))), report["failed"]
             rows.append(("scans", label, pages, seconds))
             print(f"{label}: {seconds:.1f} s", flush=True)
-        html = html_batch(work / "html", args.html)
-        for label, extra in (("--jobs 1", ["--jobs", "1"]), ("--jobs 2", ["--jobs", "2"])):
-            seconds, report = run_import(html, *extra)
-            rows.append(("html", label, len(report["imported"]), seconds))
-            print(f"html {label}: {seconds:.1f} s", flush=True)
         with Cluster() as address:
+            seconds, report = run_import(html, "--cluster", address)
+            rows.append(("html", "--cluster, 2 workers", len(report["imported"]), seconds))
+            print(f"html cluster: {seconds:.1f} s", flush=True)
             seconds, report = run_import(scans, "--cluster", address)
             workers = sorted({o["worker"] for o in report["imported"]})
             rows.append(("scans", f"--cluster, 2 workers ({', '.join(workers)})", pages,
                          seconds))
             print(f"cluster: {seconds:.1f} s", flush=True)
-            seconds, report = run_import(html, "--cluster", address)
-            rows.append(("html", "--cluster, 2 workers", len(report["imported"]), seconds))
-            print(f"html cluster: {seconds:.1f} s", flush=True)
         crossover = [] if args.skip_crossover else measure_crossover(work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

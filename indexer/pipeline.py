@@ -112,7 +112,7 @@ class Pipeline:
             while head < len(works) and works[head].done:
                 ready.append(works[head])
                 head += 1
-            if ready and (len(ready) >= INDEX_EVERY or head == len(works) or not flight
+            if ready and (len(ready) >= INDEX_EVERY or head == len(works)
                           or time.monotonic() - last_write >= WRITE_EVERY):
                 self._write_batch(ready)
                 ready, last_write = [], time.monotonic()

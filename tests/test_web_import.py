@@ -145,9 +145,7 @@ def test_the_job_page_is_live_without_reloading_and_axe_finds_nothing_while_it_r
     assert page.locator("meta[http-equiv=refresh]").count() == 0
     assert page.get_attribute(".job-state", "role") == "status"
     page.evaluate("window.sameDocument = true")  # gone if the page were reloaded
-    page.wait_for_function(
-        "document.querySelector('.job-state').textContent.includes('pages read')",
-        timeout=60_000)
+    page.wait_for_selector(".job-state:has-text('pages read')", timeout=60_000)
     status = page.inner_text(".job-state")
     assert "Importing: 0 of 1 file" in status and "of 6 pages read" in status, status
     violations = [(v["id"], v["impact"]) for v in axe_violations(page)]
