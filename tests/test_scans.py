@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 
 import pytest
+from iiif_prezi3 import Manifest
 
 from indexer.ingest import Importer, ImportOptions
 from indexer.manifest import read_manifest
@@ -18,7 +23,7 @@ from indexer.paths import Paths
 from indexer.teidoc import read_document
 from library.search.searcher import Searcher, SearchRequest
 
-from .conftest import ROOT
+from .conftest import ROOT, start_server, stop_server
 
 OCR = ROOT / "tests" / "fixtures" / "ocr"
 NARA = OCR / "104-10003-10041.pdf"
@@ -115,3 +120,110 @@ def test_every_word_keeps_its_box_beside_the_page_image(store):
     text, x, y, w, h, conf = words["President"][:6]
     assert abs(x - 250) < 15 and abs(y - 468) < 25 and 150 < w < 260 and conf > 80
     assert all(0 <= r[1] and r[1] + r[3] <= data["width"] for r in data["words"])
+
+
+# -- IIIF Content Search 2.0 -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def served(store):
+    paths, nara, memo = store
+    proc, base = start_server(paths.home, paths.sources)
+    _SERVED[base] = paths
+    yield base, nara, memo
+    stop_server(proc)
+
+
+_SERVED: dict = {}
+
+
+def store_paths(served) -> Paths:
+    return _SERVED[served[0]]
+
+
+def _words_of(paths: Paths, doc_id: str, n: int) -> dict:
+    media = [m for m in _doc(paths, doc_id).root.iter("{*}media")
+             if m.get("type") == "ocr-words"]
+    return json.loads((paths.sources / media[n - 1].get("url")).read_text(encoding="utf-8"))
+
+
+def _get(url: str):
+    with urllib.request.urlopen(url, timeout=30) as r:
+        return r.status, json.loads(r.read())
+
+
+XYWH = re.compile(r"^(?P<canvas>.+)#xywh=(\d+),(\d+),(\d+),(\d+)$")
+
+
+def check_annotation_page(data: dict, canvases: dict[str, tuple[int, int]]) -> list[tuple]:
+    """The shape IIIF Content Search 2.0 gives a response (§ 3.3, "Presentation 3 annotation
+    pages"): its context, an AnnotationPage with an id, Annotations with id, motivation, a
+    TextualBody and a target on a canvas of the manifest, inside it. Returns the boxes."""
+    assert data["@context"] == "http://iiif.io/api/search/2/context.json"
+    assert data["type"] == "AnnotationPage" and data["id"].startswith("http")
+    boxes = []
+    ids = set()
+    for anno in data["items"]:
+        assert anno["type"] == "Annotation" and anno["id"].startswith("http")
+        assert anno["id"] not in ids
+        ids.add(anno["id"])
+        assert anno["motivation"] in ("supplementing", "painting", "highlighting", "commenting")
+        assert anno["body"]["type"] == "TextualBody" and anno["body"]["value"]
+        m = XYWH.match(anno["target"])
+        assert m and m["canvas"] in canvases, anno["target"]
+        x, y, w, h = (int(v) for v in m.groups()[1:])
+        width, height = canvases[m["canvas"]]
+        assert w > 0 and h > 0 and x + w <= width and y + h <= height
+        boxes.append((m["canvas"], x, y, w, h, anno["body"]["value"]))
+    return boxes
+
+
+def _canvases(base: str, doc_id: str) -> tuple[dict, dict]:
+    _, manifest = _get(f"{base}/iiif/{doc_id}/manifest.json")
+    Manifest(**manifest)  # still Presentation 3 to the reference model, service and all
+    return manifest, {c["id"]: (c["width"], c["height"]) for c in manifest["items"]}
+
+
+def test_the_manifest_declares_content_search_and_it_answers_with_boxes(served):
+    base, nara, _ = served
+    manifest, canvases = _canvases(base, nara)
+    (service,) = [s for s in manifest["service"] if s["type"] == "SearchService2"]
+    assert service["id"] == f"{base}/iiif/{nara}/search"
+    q = urllib.parse.quote('"murder of President Kennedy"')
+    _, data = _get(f"{service['id']}?q={q}")
+    boxes = check_annotation_page(data, canvases)
+    # one box per printed line the phrase covers
+    assert [b[5] for b in boxes] == ["murder of", "President Kennedy."]
+    murder, kennedy = boxes
+    # the words' place on the 150 dpi page image: half their place in the 300 dpi OCR
+    words = _words_of(store_paths(served), nara, 1)
+    ocr = next(w for w in words["words"] if w[0] == "murder")
+    assert abs(murder[1] - ocr[1] / 2) <= 1 and abs(murder[2] - ocr[2] / 2) <= 1
+    assert kennedy[2] > murder[2] + murder[4] / 2  # on the next printed line
+
+
+def test_content_search_on_a_multi_page_scan_targets_the_right_canvas(served):
+    base, _, memo = served
+    _, canvases = _canvases(base, memo)
+    _, data = _get(f"{base}/iiif/{memo}/search?q=Kennedy&motivation=painting")
+    (box,) = check_annotation_page(data, canvases)
+    assert box[0].endswith(f"/iiif/{memo}/canvas/2") and box[5] == "Kennedy,"
+    assert data["ignored"] == ["motivation"]
+    # a word joined across a line end lights both halves, one box each
+    _, data = _get(f"{base}/iiif/{memo}/search?q=information")
+    halves = [b for b in check_annotation_page(data, canvases) if b[5] == "information"]
+    assert len(halves) == 3 and halves[1][2] < halves[2][2]  # once whole, once in halves
+    _, data = _get(f"{base}/iiif/{memo}/search?q=zanzibar")
+    assert data["items"] == []
+
+
+def test_content_search_refuses_what_it_cannot_answer(served):
+    base, nara, _ = served
+    for url, code in ((f"{base}/iiif/{nara}/search", 400),
+                      (f"{base}/iiif/{nara}/search?q=" + "a" * 600, 400),
+                      (f"{base}/iiif/{nara}/search?q=%22unclosed", None),
+                      (f"{base}/iiif/no-such-doc/search?q=x", 404)):
+        try:
+            status, _ = _get(url)
+        except urllib.error.HTTPError as err:
+            status = err.code
+            assert err.headers["Content-Type"].startswith("application/json") or code == 404
+        assert status == code if code else status in (200, 400)
