@@ -238,7 +238,10 @@ class Importer:
                                                "duplicate: same content as another file of "
                                                "this batch"))
             return
-        if digest in self.state.known:
+        # the same file as a new version of its own document is read again (library reocr)
+        rereading = bool(self.options.replace) and \
+            self.state.known.get(digest) == self.options.replace
+        if digest in self.state.known and not rereading:
             # a file of several records may have been cut short (a killed import): its
             # records not yet in the store go in, the others are skipped
             missing = [ex for ex in records if len(records) > 1 and

@@ -227,3 +227,38 @@ def test_content_search_refuses_what_it_cannot_answer(served):
             status = err.code
             assert err.headers["Content-Type"].startswith("application/json") or code == 404
         assert status == code if code else status in (200, 400)
+
+
+# -- reading a scan again -----------------------------------------------------------------------
+def _cli(paths: Paths, *args: str):
+    env = dict(os.environ, LIBRARY_SOURCES=str(paths.sources), LIBRARY_HOME=str(paths.home),
+               LIBRARY_SEEDS=str(paths.seeds))
+    return subprocess.run([sys.executable, "-m", "library.cli", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_reocr_reads_a_scan_again_as_a_new_version_keeping_its_record(scratch, tmp_path):
+    (tmp_path / "m.csv").write_text(f"file,language,rights,collection\n{MEMO.name},en,"
+                                    "Public domain,Memos\n")
+    manifest, _ = read_manifest(tmp_path / "m.csv")
+    (done,) = Importer(scratch, ImportOptions(), manifest).run([MEMO]).imported
+    tei = scratch.sources / f"{done.doc_id}.xml"
+    # as a document imported before its words were kept: one passage per printed line
+    old = tei.read_text(encoding="utf-8").replace(
+        "the Agency to organise the murder of President Kennedy",
+        "the Agency to organise the murder of</p><p>President Kennedy")
+    tei.write_text(old.replace('type="ocr-words"', 'type="gone"'), encoding="utf-8")
+    out = _cli(scratch, "reocr", done.doc_id)
+    assert out.returncode == 0, out.stderr
+    assert f"a new version of {done.doc_id}" in out.stdout
+    doc = _doc(scratch, done.doc_id)
+    assert any("murder of President Kennedy" in p.text for p in doc.passages)
+    assert doc.licence == "Public domain" and doc.collection == "Memos"
+    assert len([m for m in doc.root.iter("{*}media") if m.get("type") == "ocr-words"]) == 2
+    kept = list((scratch.sources / "versions" / done.doc_id).glob("*.xml"))
+    assert len(kept) == 1 and "murder of</p>" in kept[0].read_text(encoding="utf-8")
+    # and what it cannot do, it says, changing nothing
+    for args, message in ((("reocr", "no-such-doc"), "no document no-such-doc"),
+                          (("reocr", "hughes-1963-ordeal-of-power"), "no kept original")):
+        out = _cli(scratch, *args)
+        assert out.returncode == 2 and message in out.stderr, out.stderr
