@@ -4,6 +4,7 @@ and date, IIIF Content Search, hits lit on the page image (real server, real Chr
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -16,6 +17,7 @@ import urllib.request
 
 import pytest
 from iiif_prezi3 import Manifest
+from PIL import Image
 
 from indexer.ingest import Importer, ImportOptions
 from indexer.manifest import read_manifest
@@ -262,3 +264,114 @@ def test_reocr_reads_a_scan_again_as_a_new_version_keeping_its_record(scratch, t
                           (("reocr", "hughes-1963-ordeal-of-power"), "no kept original")):
         out = _cli(scratch, *args)
         assert out.returncode == 2 and message in out.stderr, out.stderr
+
+
+# -- hits on the page image, in Chromium ---------------------------------------------------------
+STABLE_RECT = """(sel) => new Promise(done => {
+  let last = null, same = 0;
+  const tick = () => {
+    const el = document.querySelector(sel);
+    const r = el ? el.getBoundingClientRect() : null;
+    const now = r ? [r.left, r.top, r.width, r.height].map(Math.round).join(",") : "";
+    same = (now && now === last) ? same + 1 : 0;
+    last = now;
+    if (same >= 5) { done(r && {x: r.left, y: r.top, w: r.width, h: r.height}); }
+    else { setTimeout(tick, 100); }
+  };
+  tick();
+})"""
+
+
+def _open(browser, url: str, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error"
+            and "Failed to load resource" not in m.text else None)
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400
+            and not r.url.endswith("/favicon.ico") else None)
+    page.goto(url)
+    page.wait_for_selector("#facsimile.fx-ready .openseadragon-canvas canvas")
+    return context, page, errors
+
+
+@pytest.mark.browser
+def test_a_hit_is_outlined_on_the_page_image_where_the_word_is(served, browser):
+    base, _, memo = served
+    _, data = _get(f"{base}/iiif/{memo}/search?q=Kennedy")
+    (anno,) = data["items"]
+    x, y, w, h = (int(v) for v in anno["target"].rsplit("=", 1)[1].split(","))
+    context, page, errors = _open(browser, f"{base}/doc/{memo}?q=Kennedy", 1280, 900)
+    try:
+        # arriving from a search: the page with the hit, whole, the hit outlined
+        page.wait_for_function("() => document.querySelector('#facsimile')"
+                               ".getAttribute('data-current') === '2'")
+        page.wait_for_selector(".fx-hit")
+        got = page.evaluate(STABLE_RECT, ".fx-hit")
+        # where the word must be, measured on the screen: the white page drawn on the
+        # viewer's dark ground, and the word's box scaled with it
+        view = page.locator("#facsimile-viewer .openseadragon-container")
+        origin = view.bounding_box()
+        shot = Image.open(io.BytesIO(view.screenshot())).convert("L")
+        ratio = shot.width / origin["width"]  # device pixels per CSS pixel
+        left, top, right, bottom = shot.point(lambda v: 255 if v > 200 else 0).getbbox()
+        scale = (right - left) / ratio / 1275  # the page image is 1275 px wide (150 dpi)
+        want = {"x": origin["x"] + left / ratio + x * scale,
+                "y": origin["y"] + top / ratio + y * scale, "w": w * scale, "h": h * scale}
+        for k in "xywh":
+            assert abs(got[k] - want[k]) <= 3, (k, got, want)
+        assert "1 hit on the page images" in page.inner_text(".fx-hit-status")
+        assert page.inner_text(".fx-hit-pages") == "p. 2 (1)"
+        # by keyboard: n goes to the hit, up close, and says so
+        page.focus("#facsimile-viewer")
+        page.keyboard.press("n")
+        page.wait_for_function("() => document.querySelector('.fx-hit-status').textContent"
+                               ".includes('Hit 1 of 1, on page 2: Kennedy,')")
+        close = page.evaluate(STABLE_RECT, ".fx-hit.fx-hit-current")
+        assert close["w"] > 2 * got["w"]  # the overlay scaled with the zoom
+        assert page.get_attribute(".fx-hit-status", "role") == "status"
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_scan_viewer_on_a_laptop_and_a_phone(served, browser):
+    from .ui_pages import axe_violations
+
+    base, nara, memo = served
+    # a laptop: the text and the page image side by side, both begun above the fold
+    context, page, _ = _open(browser, f"{base}/doc/{nara}", 1280, 800)
+    try:
+        text = page.locator("#text p").first.bounding_box()
+        viewer = page.locator("#facsimile-viewer").bounding_box()
+        assert text["y"] < 800 - 100 and viewer["y"] < 800 - 300, (text, viewer)
+        assert viewer["x"] >= text["x"] + text["width"]
+        assert axe_violations(page) == []
+        page.goto(f"{base}/doc/{memo}?q=Kennedy")
+        page.wait_for_selector(".fx-hit")
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+    # a phone: the toolbar in one row; the image full screen and back
+    context, page, _ = _open(browser, f"{base}/doc/{memo}?q=Kennedy", 390, 844)
+    try:
+        page.wait_for_selector(".fx-hit")
+        tops = page.evaluate("() => [...document.querySelectorAll('.facsimile-bar > *')]"
+                             ".map(e => Math.round(e.getBoundingClientRect().top))")
+        heights = page.evaluate("() => [...document.querySelectorAll('.facsimile-bar button')]"
+                                ".map(e => e.getBoundingClientRect().height)")
+        assert max(tops) - min(tops) < max(heights), tops
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+        assert axe_violations(page) == []
+        page.click(".fx-full")
+        page.wait_for_function("() => document.querySelector('#facsimile')"
+                               ".classList.contains('fx-fullscreen')")
+        full = page.evaluate(STABLE_RECT, "#facsimile-viewer")
+        assert full["h"] > 0.75 * 844 and full["w"] > 0.9 * 390
+        assert page.get_attribute(".fx-full", "aria-pressed") == "true"
+        page.click(".fx-full")
+        page.wait_for_function("() => !document.querySelector('#facsimile')"
+                               ".classList.contains('fx-fullscreen')")
+    finally:
+        context.close()
