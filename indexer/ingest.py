@@ -37,7 +37,7 @@ from .formats import (
     RefusedInput,
     reader_for,
 )
-from .formats.compose import compose, enrich_tei, normalise_date
+from .formats.compose import compose, document_date, enrich_tei
 from .formats.tei import slug
 from .header import CNE_LABEL
 from .index import ensure_index, update_index
@@ -47,6 +47,7 @@ from .pages import add_facsimile, clean_scratch, keep
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
 from .report import Outcome, Report, report_text, to_json, warning_text  # noqa: F401
+from .rights import map_rights
 from .store import clean_temporaries, doc_path, write_document
 from .storestate import (  # noqa: F401
     StoreState,
@@ -304,10 +305,13 @@ class Importer:
         key = import_key(path, meta.collection, ex.id_hint)
         doc_id, note = self._identity(path, ex, key, claimed)
         date = meta.date or ex.date
-        if date and not normalise_date(date):
+        if date and not document_date(date):
             raise RefusedInput(f"{path.name}: date {date!r} is not a date (YYYY-MM-DD)")
         original = (path.name, digest)
         warnings = list(ex.warnings)
+        given = meta.rights or (ex.rights if ex.tei is None else "")
+        if given and map_rights(given).warning:  # kept as a note, the statement CNE
+            warnings.append(map_rights(given).warning)
         if ex.tei is not None:
             root = ex.tei.getroot()
             enrich_tei(root, doc_id, ex, meta, original, meta.collection)
