@@ -16,9 +16,10 @@ from concurrent.futures import Future
 
 RETRIES = 2  # a task that raised is run again this often (a dying worker is handled by Dask)
 CONNECT_SECONDS = 5.0  # an unreachable scheduler is an error after this long
-# Below this much work (files plus pages to render), --jobs N runs in this process: starting N
-# worker processes costs more than it saves (measured: bench/ingest_bench.py, README).
-IN_PROCESS_BELOW = int(os.environ.get("LIBRARY_IN_PROCESS_BELOW", "8"))
+# Below this much work (files of text, a file of pages counting 25), --jobs N runs in this
+# process: starting N worker processes (each importing lxml, lingua, trafilatura) costs more
+# than it saves. bench/ingest_bench.py measures the cross-over (README).
+IN_PROCESS_BELOW = int(os.environ.get("LIBRARY_IN_PROCESS_BELOW", "100"))
 
 
 class ClusterUnreachable(RuntimeError):

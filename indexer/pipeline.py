@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import limits, tasks
-from .cluster import IN_PROCESS_BELOW
 from .formats import KNOWN_SUFFIXES, ReadOptions, RefusedInput, reader_for
 from .pages import save_facsimile
 from .storestate import StoreState
@@ -20,8 +19,11 @@ from .tasks import PAGED
 
 MAX_BYTES = 512 * 1024 * 1024
 INDEX_EVERY = 50  # documents written before the index is brought up to date
-WRITE_EVERY = 5.0  # seconds: documents done are written at least this often
+# seconds: documents done are written at least this often (each write commits the index,
+# measured at 1-8 s on a loaded machine: more often costs more than a crash would lose)
+WRITE_EVERY = 30.0
 AHEAD_BYTES = 256 * 1024 * 1024  # file bytes held for tasks ahead of the writer
+PAGED_WEIGHT = 25  # a file of pages (PDF, image) counts as this many files of text
 SHARE_ABOVE = 1024 * 1024  # bytes sent to the cluster once for all the tasks that read them
 
 
@@ -66,7 +68,7 @@ def _read(path: Path) -> tuple[bytes, str]:
 
 def _work_estimate(files: list[Path]) -> int:
     """Tasks a batch will make, roughly (a file of pages counts as many)."""
-    return sum(IN_PROCESS_BELOW if f.suffix.lower() in PAGED else 1 for f in files)
+    return sum(PAGED_WEIGHT if f.suffix.lower() in PAGED else 1 for f in files)
 
 
 class Pipeline:
