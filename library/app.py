@@ -16,6 +16,7 @@ from . import i18n
 from .blueprint import blueprint
 from .documents import DocumentStore
 from .jobs import JobRunner
+from .picturecache import PerGeneration
 from .search.searcher import Searcher
 from .settings import from_env
 from .users import secret_key
@@ -35,6 +36,7 @@ class Library:
         self.store = DocumentStore(paths.sources)
         self.searcher = Searcher.for_store(paths.index, paths.sources)
         self.jobs = JobRunner(paths)
+        self.pictures = PerGeneration()  # timeline, graph, register counts, per index generation
 
 
 def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:

@@ -373,6 +373,12 @@ class Searcher:
                                                if isinstance(snap.multi["persons"], dict)
                                                else snap.multi["persons"]))
 
+    def generation(self) -> tuple:
+        """What names the index as it is now (its build and commit): summaries of the whole
+        store are kept until it changes (library/picturecache.py)."""
+        with self.session() as s:
+            return (self._folder, s.generation)
+
     # -- cross-references ---------------------------------------------------------------------
     def citations_to(self, doc_id: str) -> list[Citation]:
         """Who cites passages of ``doc_id``."""
