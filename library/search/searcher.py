@@ -195,7 +195,7 @@ class Searcher:
     # -- search -------------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResponse:
         parsed = self.builder.build(req.q)
-        with limits.budget(), self.session() as s:
+        with limits.budget(limits.seconds_for(parsed.query)), self.session() as s:
             return self._search(s, parsed, req)
 
     def _search(self, s, parsed: ParsedQuery, req: SearchRequest) -> SearchResponse:
@@ -327,10 +327,11 @@ class Searcher:
     def _correct(self, s, parsed: ParsedQuery) -> str | None:
         """The query with each word that matches nothing replaced by the nearest indexed word
         (within two letters; the one in most passages)."""
-        text, changed = parsed.text, False
+        text, changed, seen = parsed.text, False, set()
         for token in lex(parsed.text):
-            if token.kind != "word" or not token.text.isalpha():
-                continue
+            if token.kind != "word" or not token.text.isalpha() or token.text in seen:
+                continue  # a repeated word is looked up once
+            seen.add(token.text)
             # the corrector's cost grows with the square of a word's length (33 s for one
             # of 30,000 letters); no real word is this long
             if len(token.text) > limits.MAX_FUZZY_WORD:
