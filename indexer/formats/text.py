@@ -3,6 +3,7 @@ paragraphs from blank lines, or from lines when the text keeps one paragraph per
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
@@ -21,11 +22,32 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.02
 
 
+# Byte-order marks, UTF-32 first (its little-endian mark begins with UTF-16's).
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be")]
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """(encoding, length of the mark) when ``data`` begins with a byte-order mark."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding). Russian single-byte encodings are told apart by which decoding gives
-    mostly lower-case letters, as running text has."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8 (with BOM)"
+    """(text, encoding). A byte-order mark names UTF-8, UTF-16 or UTF-32; Russian single-byte
+    encodings are told apart by which decoding gives mostly lower-case letters, as running
+    text has."""
+    marked = bom_encoding(data)
+    if marked:
+        encoding, skip = marked
+        try:
+            return data[skip:].decode(encoding), f"{encoding} (with BOM)"
+        except UnicodeDecodeError as exc:
+            raise RefusedInput(f"marked as {encoding} by its byte-order mark, but byte "
+                               f"{exc.start + skip:,} is not {encoding}") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -69,10 +91,13 @@ def decode_text_file(path: Path, data: bytes, kind: str) -> tuple[str, str]:
     files, saying which."""
     if not data.strip():
         raise RefusedInput(f"{path.name}: the file is empty")
-    if looks_binary(data):
+    if bom_encoding(data) is None and looks_binary(data):  # UTF-16/32 text holds NUL bytes
         raise RefusedInput(f"{path.name}: binary content, not {kind} (is it really "
                            f"a {path.suffix} file?)")
-    return decode(data)
+    try:
+        return decode(data)
+    except RefusedInput as exc:
+        raise RefusedInput(f"{path.name}: {exc}") from None
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
