@@ -12,7 +12,7 @@ from werkzeug.routing import BaseConverter
 from indexer.index import ensure_index
 from indexer.paths import Paths
 
-from . import i18n
+from . import i18n, ratelimit
 from .blueprint import blueprint
 from .documents import DocumentStore
 from .jobs import JobRunner
@@ -65,6 +65,7 @@ def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
     app.extensions["library"] = Library(paths)
     i18n.init(app)  # gettext in templates (_) and views
     app.register_blueprint(blueprint)
+    ratelimit.init(app, paths.home)  # 429 past the limit on exports, traces, pictures, OAI
 
     @app.after_request
     def security_headers(response):

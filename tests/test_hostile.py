@@ -110,3 +110,26 @@ def test_exports_stop_at_the_row_cap_and_say_so(client, monkeypatch):
     assert len(rispy.loads(client.get("/search/export.ris?q=Stalin").text)) == 3
     bib = bibtexparser.parse_string(client.get("/search/export.bib?q=Stalin").text)
     assert len(bib.entries) == 3
+
+
+def test_expensive_routes_answer_429_with_retry_after_past_the_limit(tmp_path, monkeypatch):
+    """One client cannot crowd out the others: past the burst, a 429 that says when to come
+    back; another address is served; the count is shared by every worker (one SQLite file)."""
+    monkeypatch.setenv("LIBRARY_RATE_BURST", "3")
+    monkeypatch.setenv("LIBRARY_RATE_PER_MINUTE", "6")
+    paths = Paths(seeds=ROOT / "seeds", sources=ROOT / "sources", home=tmp_path / "var")
+    build_index(paths.sources, paths.index)
+    one, two = create_app(paths, prepare_index=False), create_app(paths, prepare_index=False)
+    me = {"REMOTE_ADDR": "203.0.113.7"}
+    statuses = [app.test_client().get("/timeline", environ_base=me).status_code
+                for app in (one, two, one, two)]
+    assert statuses == [200, 200, 200, 429]  # two "workers", one count
+    r = one.test_client().get("/api/trace?q=blind+kittens", environ_base=me)
+    assert r.status_code == 200  # each kind of route has its own count
+    r = two.test_client().get("/search/export.csv?q=Stalin", environ_base=me)
+    assert r.status_code == 200
+    r = one.test_client().get("/graph", environ_base=me)
+    assert r.status_code == 429 and 1 <= int(r.headers["Retry-After"]) <= 10
+    other = one.test_client().get("/timeline", environ_base={"REMOTE_ADDR": "198.51.100.2"})
+    assert other.status_code == 200
+    assert one.test_client().get("/", environ_base=me).status_code == 200  # ordinary pages
