@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import seedguard
 from .archival import NO_RIGHTS_WARNING, add_not_evaluated, add_validation_note, has_rights
 from .formats import (
     IMAGE_SUFFIXES,
@@ -238,7 +239,10 @@ class Importer:
                                                "duplicate: same content as another file of "
                                                "this batch"))
             return
-        if digest in self.state.known:
+        if digest in self.state.known and not (
+                self.options.replace and seedguard.damaged(self.paths.sources,
+                                                           self.options.replace)):
+            # (--replace with the original of a damaged document repairs it: not skipped)
             # a file of several records may have been cut short (a killed import): its
             # records not yet in the store go in, the others are skipped
             missing = [ex for ex in records if len(records) > 1 and
@@ -273,6 +277,13 @@ class Importer:
     def _identity(self, path: Path, ex: Extracted, key: str, claimed: str) -> tuple[str, str]:
         """(document id, what the report says of it)."""
         state = self.state
+        if claimed or state.keys.get(key):
+            refused = seedguard.refuse_seed(claimed or state.keys[key], self.paths.seeds,
+                                            self.paths.sources)
+            if refused and claimed:
+                raise RefusedInput(f"{path.name}: {refused}")
+            if refused:  # the same original path as a seed's: a new document, not a version
+                key = ""
         if claimed:
             how = "--replace" if self.options.replace else "manifest identifier"
             if claimed in self.batch_ids:

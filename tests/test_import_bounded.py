@@ -34,3 +34,36 @@ def test_a_utf16_text_file_is_imported(scratch, tmp_path):
     assert "Готвальду" in " ".join(p.text for p in doc.passages)
     assert "utf-16-le" in doc.provenance or any("utf-16" in n for n in done.warnings + [
         doc.provenance])
+
+
+# -- nothing replaced by accident ---------------------------------------------------------------
+@pytest.mark.parametrize("target", ["thom-2022-lessons", "persons",
+                                    "stalin-1952-economic-problems"])
+def test_no_import_replaces_a_seed_document(scratch, tmp_path, target):
+    before = (scratch.sources / f"{target}.xml").read_bytes()
+    text = tmp_path / "intruder.txt"
+    text.write_text("An intruder about Quixotic matters.", encoding="utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text(f"file,identifier\nintruder.txt,{target}\n", encoding="utf-8")
+    from indexer.manifest import read_manifest
+    by_manifest = run_import(scratch, text, manifest=manifest)
+    by_replace = run_import(scratch, text, replace=target)
+    for report in (by_manifest, by_replace):
+        assert report.imported == [] and "seed documents" in report.failed[0].error
+    assert (scratch.sources / f"{target}.xml").read_bytes() == before
+    assert read_manifest  # the manifest was read by the importer itself
+
+
+def test_importing_a_damaged_documents_original_with_replace_repairs_it(scratch, tmp_path):
+    original = tmp_path / "memo.txt"
+    original.write_text("A memorandum about Zanzibarite matters.", encoding="utf-8")
+    (done,) = run_import(scratch, original).imported
+    stored = scratch.sources / f"{done.doc_id}.xml"
+    data = stored.read_bytes()
+    stored.write_bytes(data.replace(b"<body>", b"<body><<garbled"))  # damaged on disk
+    again = run_import(scratch, original)
+    assert again.imported == [] and "already imported" in again.skipped[0].reason
+    repaired = run_import(scratch, original, replace=done.doc_id)
+    assert [o.doc_id for o in repaired.imported] == [done.doc_id]
+    doc = read_document(stored)
+    assert "Zanzibarite" in " ".join(p.text for p in doc.passages)
