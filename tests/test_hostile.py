@@ -133,3 +133,10 @@ def test_expensive_routes_answer_429_with_retry_after_past_the_limit(tmp_path, m
     other = one.test_client().get("/timeline", environ_base={"REMOTE_ADDR": "198.51.100.2"})
     assert other.status_code == 200
     assert one.test_client().get("/", environ_base=me).status_code == 200  # ordinary pages
+
+
+def test_every_document_of_the_store_answers_200(client):
+    ids = [p.stem for p in (ROOT / "sources").glob("*.xml")] + list(hostile.DOCUMENTS)
+    bad = {i: s for i in ids if (s := client.get(f"/doc/{i}").status_code) != 200
+           and i != "persons"}
+    assert bad == {}
