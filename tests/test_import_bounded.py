@@ -67,3 +67,38 @@ def test_importing_a_damaged_documents_original_with_replace_repairs_it(scratch,
     assert [o.doc_id for o in repaired.imported] == [done.doc_id]
     doc = read_document(stored)
     assert "Zanzibarite" in " ".join(p.text for p in doc.passages)
+
+
+# -- bounded imports ----------------------------------------------------------------------------
+def test_text_over_the_settable_limit_is_refused_with_the_setting_named(scratch, tmp_path,
+                                                                        monkeypatch):
+    monkeypatch.setenv("LIBRARY_IMPORT_TEXT_MB", "1")
+    big = tmp_path / "big.txt"
+    big.write_text("A line of an enormous text about Zanzibar.\n\n" * 30_000, encoding="utf-8")
+    report = run_import(scratch, big)
+    assert report.imported == [] and "LIBRARY_IMPORT_TEXT_MB" in report.failed[0].error
+    monkeypatch.setenv("LIBRARY_IMPORT_TEXT_MB", "4")
+    assert [o.doc_id for o in run_import(scratch, big).imported] == ["big"]
+
+
+def test_a_csv_over_the_row_limit_is_refused_and_nothing_changes(scratch, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setenv("LIBRARY_IMPORT_CSV_ROWS", "5")
+    rows = tmp_path / "rows.csv"
+    rows.write_text("title,body\n" + "".join(f"Row {i},Text of row {i} about Quokkas.\n"
+                                             for i in range(8)), encoding="utf-8")
+    before = sorted(p.name for p in scratch.sources.glob("*.xml"))
+    report = run_import(scratch, rows)
+    assert report.imported == [] and "LIBRARY_IMPORT_CSV_ROWS" in report.failed[0].error
+    assert sorted(p.name for p in scratch.sources.glob("*.xml")) == before
+
+
+def test_csv_and_text_streams_read_every_line_ending(tmp_path):
+    from pathlib import Path
+
+    from indexer.formats import records, text
+    data = "title,body\r\nOne,\"First\r\nbody\"\r\nTwo,Second body\r\n".encode("utf-16")
+    got = records.read(Path("r.csv"), data, None)
+    assert [r.title for r in got] == ["One", "Two"]
+    (doc,) = text.read(Path("t.txt"), b"Head\r\rPara one\rcontinued\r\rPara two", None)
+    assert [b.text for b in doc.blocks] == ["Head", "Para one continued", "Para two"]

@@ -7,7 +7,7 @@ import codecs
 import re
 from pathlib import Path
 
-from . import Block, Extracted, ReadOptions, RefusedInput
+from . import Block, Extracted, ReadOptions, RefusedInput, streams
 
 _CYRILLIC = re.compile(r"[А-яЁё]")
 _LOWER_CYRILLIC = re.compile(r"[а-яё]")
@@ -100,14 +100,41 @@ def decode_text_file(path: Path, data: bytes, kind: str) -> tuple[str, str]:
         raise RefusedInput(f"{path.name}: {exc}") from None
 
 
+def stream_paragraphs(stream) -> tuple[list[str], int, int]:
+    """``paragraphs`` over a stream, line by line: (paragraphs, Cyrillic letters, characters),
+    the text never held whole."""
+    chunks: list[list[str]] = [[]]
+    cyrillic = chars = 0
+    for line in streams.lines(stream):
+        chars += len(line)
+        cyrillic += len(_CYRILLIC.findall(line))
+        if line.strip():
+            chunks[-1].append(line)
+        elif chunks[-1]:
+            chunks.append([])
+    if not chunks[-1]:
+        chunks.pop()
+    if len(chunks) == 1 and len(chunks[0]) > 3:
+        only = chunks[0]
+        if sum(len(line) > 200 for line in only) > len(only) / 3:  # one paragraph per line
+            chunks = [[line] for line in only]
+    out = []
+    for chunk in chunks:
+        joined = re.sub(r"(\w)-\n(\w)", r"\1\2", "\n".join(chunk).strip())
+        joined = " ".join(joined.split())
+        if joined:
+            out.append(joined)
+    return out, cyrillic, chars
+
+
 def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
-    text, encoding = decode_text_file(path, data, "text")
-    paras = paragraphs(text)
+    stream, encoding = streams.open_text(path, data, "text", streams.text_limit())
+    paras, cyrillic, chars = stream_paragraphs(stream)
     first = paras[0] if paras else path.stem
     return [Extracted(
         id_hint=path.stem,
         title=first if len(first) < 120 else path.stem.replace("_", " "),
-        language="ru" if len(_CYRILLIC.findall(text)) > len(text) * 0.3 else "",
+        language="ru" if cyrillic > chars * 0.3 else "",
         blocks=[Block("p", p) for p in paras],
         notes=[f"plain text, decoded as {encoding}"],
     )]
