@@ -12,6 +12,7 @@ from indexer.tei import NS, XML_ID
 from indexer.teidoc import Document
 
 _SAFE = re.compile(r"^facsimiles/[a-z0-9][a-z0-9.-]*/[A-Za-z0-9._-]+\.(jpg|png)$")
+_SAFE_WORDS = re.compile(r"^facsimiles/[a-z0-9][a-z0-9.-]*/[A-Za-z0-9._-]+\.words\.json$")
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Page:
     confidence: float | None = None  # mean OCR word confidence, 0-1, when machine-read
     ocr_lang: str = ""
     ocr_note: str = ""
+    words_url: str = ""  # its OCR's words and their boxes (indexer.ocrtext), when machine-read
 
     @property
     def percent(self) -> int | None:
@@ -57,11 +59,14 @@ def pages(doc: Document) -> list[Page]:
         note = surface.find("tei:note[@type='ocr']", NS)
         cert = note.get("cert") if note is not None else None
         confidence = _confidence(cert)
+        media = surface.find("tei:media[@type='ocr-words']", NS)
+        words = media.get("url", "") if media is not None else ""
         found.append(Page(
             n=surface.get("n") or str(len(found) + 1), surface_id=surface.get(XML_ID, ""),
             url=url, width=_pixels(graphic.get("width")), height=_pixels(graphic.get("height")),
             confidence=confidence, ocr_lang=note.get("n", "") if note is not None else "",
-            ocr_note="".join(note.itertext()) if note is not None else ""))
+            ocr_note="".join(note.itertext()) if note is not None else "",
+            words_url=words if _SAFE_WORDS.match(words) and ".." not in words else ""))
     return found
 
 
