@@ -34,7 +34,7 @@
       if (i !== before) { viewer.goToPage(i); }
       label.textContent = numbers[i];
       var c = items[i].getAttribute("data-confidence");
-      conf.textContent = c ? " · machine-read text, confidence " + c + "%" : "";
+      conf.textContent = c ? window.uiText("confidence", {c: c}) : "";
       box.setAttribute("data-current", numbers[i]);
       breaks.forEach(function (b, j) { if (b) { b.classList.toggle("pb-current", j === i); } });
       if (scrollText && breaks[i]) { breaks[i].scrollIntoView({block: "start"}); }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 
 from .. import cite, links, pictures
 from ..render import Highlight, RenderedNote, render_document
@@ -16,7 +17,8 @@ from .context import cited_by, document_or_404, lib, search_request
 
 def home():
     docs = [d for d in lib().store.all() if d.type != "register"]
-    return render_template("home.html", listing=results.home_listing(docs))
+    essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
+    return render_template("home.html", listing=results.home_listing(docs), essay=essay)
 
 
 def search():
@@ -54,7 +56,7 @@ def timeline():
     essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
     picture = pictures.timeline(essay.events if essay else [], essay.doc_id if essay else "",
                                 docs)
-    return render_template("picture.html", title="Timeline", picture=picture, docs=docs,
+    return render_template("picture.html", title=_("Timeline"), picture=picture, docs=docs,
                            essay=essay, kind="timeline")
 
 
@@ -67,12 +69,21 @@ def graph():
     titles = {c.target_doc: (store.get(c.target_doc).title if store.get(c.target_doc)
                              else c.target_doc) for c in citations}
     picture = pictures.citation_graph(essay, citations, titles)
-    return render_template("picture.html", title="Citation graph", picture=picture,
+    return render_template("picture.html", title=_("Citation graph"), picture=picture,
                            citations=citations, titles=titles, essay=essay, kind="graph")
 
 
 def query_help():
     return render_template("help.html")
+
+
+def help_index():
+    essay = next((d for d in lib().store.all() if d.type == ESSAY_TYPE), None)
+    return render_template("help_index.html", essay_id=essay.doc_id if essay else "")
+
+
+def import_guide():
+    return render_template("import_guide.html")
 
 
 def document(doc_id: str):
@@ -112,8 +123,8 @@ def contents(doc) -> list[tuple[str, str]]:
     for i, p in enumerate(paragraphs):
         if i % TOC_EVERY == 0:
             words = p.text.split()
-            entries.append((p.id, f"Paragraph {i + 1}: " + " ".join(words[:8])
-                            + ("…" if len(words) > 8 else "")))
+            entries.append((p.id, _("Paragraph %(n)s: %(words)s", n=i + 1,
+                                    words=" ".join(words[:8]) + ("…" if len(words) > 8 else ""))))
     return entries
 
 

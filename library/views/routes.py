@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import i18n
 from . import api, apidoc, edit, exports, iiif, librarian, pages, persons, results, sidebyside
 
 ROUTES = [
@@ -10,7 +11,10 @@ ROUTES = [
     ("/search/export.csv", "search_export_csv", results.export_csv),
     ("/search/export.ris", "search_export_ris", results.export_ris),
     ("/search/export.bib", "search_export_bib", results.export_bib),
+    ("/help", "help_index", pages.help_index),
     ("/help/search", "query_help", pages.query_help),
+    ("/help/import", "import_guide", pages.import_guide),
+    ("/language", "choose_language", i18n.choose_language),
     ("/doc/persons", "register_document", persons.register_document),
     ("/doc/<docid:doc_id>", "document", pages.document),
     ("/persons", "persons", persons.persons),
