@@ -9,6 +9,7 @@ from .. import cite, links, pictures
 from ..render import Highlight, RenderedNote, render_document
 from ..search.facets import FACETS
 from ..search.searcher import SORTS, QueryError, SearchRequest
+from ..search.suggest import forms_found
 from ..settings import base_url
 from ..wording import passage_label
 from . import archive, results
@@ -32,7 +33,8 @@ def search():
                                facets=FACETS), 400
     return render_template("search.html", q=req.q, r=r, error=None, req=req, facets=FACETS,
                            store=lib().store, sorts=SORTS, spread=results.spread(r),
-                           exports=results.export_links())
+                           exports=results.export_links(),
+                           variants=forms_found(lib().searcher, r.also_searched))
 
 
 def bibliography():
@@ -96,6 +98,7 @@ def document(doc_id: str):
             highlight = Highlight(set(found.matched_passages), found.matcher)
         except QueryError as exc:
             error = str(exc)
+    variants = forms_found(lib().searcher, found.also_searched) if found else None
     record, body, notes = render_document(doc, cited_by(doc_id), highlight)
     for note in notes:
         describe_target(note)
@@ -105,6 +108,7 @@ def document(doc_id: str):
     it = cite.item(doc, base_url())
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
                            citing=citing, store=lib().store, q=q, found=found, error=error,
+                           variants=variants,
                            citation=cite.readable(it), meta_tags=cite.highwire(it),
                            coins=cite.coins(it), toc=toc,
                            archive=archive.context(doc)), status

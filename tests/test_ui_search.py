@@ -1,0 +1,59 @@
+"""The results page as a scholar reads it (issue 19), in headless Chromium against the real
+server: the keyword centred in its line on a desktop, the line as the passage writes it, a
+name's forms shown few at a time with "show all", and no "did you mean" when the query
+already finds what was asked."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture()
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_the_keyword_is_centred_and_its_line_reads_as_written(desktop, server):
+    desktop.goto(server + "/search?q=Stalin")
+    rows = desktop.evaluate("""() => [...document.querySelectorAll('table.kwic tr')].map(tr => {
+        const t = tr.closest('table').getBoundingClientRect(), m = tr.querySelector('mark')
+            .getBoundingClientRect(), right = tr.querySelector('.kwic-right');
+        const r = document.createRange(); r.selectNodeContents(right);
+        const text = r.getClientRects()[0];
+        return {off: (m.left + m.right) / 2 - (t.left + t.right) / 2,
+                gap: text ? text.left - m.right : 0, right: right.textContent}; })""")
+    assert rows
+    assert max(abs(r["off"]) for r in rows) < 2, rows  # the keyword in the middle
+    for r in rows:  # the right context starts where the text does: "’s" against "Stalin"
+        if r["right"][:1] in ("’", "'", ",", "."):
+            assert r["gap"] < 1.5, r
+        elif r["right"][:1] == " ":
+            assert 1.5 < r["gap"] < 8, r
+
+
+def test_a_name_shows_the_forms_found_and_all_on_demand(desktop, server):
+    desktop.goto(server + "/search?q=Stalin")
+    shown = desktop.locator(".also p .variant").all_inner_texts()
+    assert 0 < len(shown) <= 4
+    details = desktop.locator(".all-forms")
+    assert not details.evaluate("el => el.open")
+    details.locator("summary").focus()
+    desktop.keyboard.press("Enter")
+    assert details.evaluate("el => el.open")
+    every = details.locator("li").all_inner_texts()
+    assert len(every) > len(shown) and all(any(s in e for e in every) for s in shown)
+    assert any("not in the library" in e for e in every)
+
+
+def test_common_words_get_no_forms_and_no_suggestion(desktop, server):
+    desktop.goto(server + "/search?q=blind+kitten")
+    assert desktop.locator(".summary").inner_text().startswith("2 passages")
+    assert desktop.locator(".didyoumean").count() == 0
+    desktop.goto(server + "/search?q=Korea+war")
+    assert "Кореа" not in desktop.content()
+    desktop.goto(server + "/search?q=President+Kennedy")
+    assert "Пресидент" not in desktop.content()
