@@ -220,17 +220,16 @@ class QueryBuilder:
 
     def _name_variants(self, word: str) -> list[str]:
         """Cross-script and romanised forms, only for a word that is a name: a capitalised
-        Cyrillic word; a Latin one shaped like a romanised Russian surname (Patrushev,
-        Patrušev, Chruschtschow); or one the corpus capitalises mid-sentence (the analysis's
-        names). Common words get none: "President Kennedy" is not searched as Пресидент."""
+        Cyrillic word, or a Latin one shaped like a romanised Russian surname (Patrushev,
+        Patrušev, Chruschtschow). Registered names have their own forms (``_person_group``);
+        other words get none, even those the corpus capitalises: "Korea war" is not searched
+        as Кореа, nor "President Kennedy" as Пресидент."""
         if not word[:1].isupper():
             return []
         variants = transliterations(word)
         if is_cyrillic(word):  # a capitalised Cyrillic word: a name, as the reader types it
             return variants
-        if looks_russian(word) or fold(word) in self.stemmed.names:
-            return variants
-        return []
+        return variants if looks_russian(word) else []
 
     def _variant(self, text: str, field: str | None = None) -> qt.Node | None:
         """A variant: one word (analysed as the field is), or an exact phrase of several."""

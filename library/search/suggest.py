@@ -42,7 +42,8 @@ class Forms:
 
     @property
     def more(self) -> bool:
-        return len(self.searched) > len(self.shown)
+        """"Show all" beside the forms found (none found: nothing to add to the results)."""
+        return bool(self.shown) and len(self.searched) > len(self.shown)
 
 
 def forms_found(searcher, forms: list[str]) -> Forms:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, render_template, request
 from flask_babel import gettext as _
 
-from .. import cite, links, pictures
+from .. import cite, citestyles, links, pictures
 from ..render import Highlight, RenderedNote, render_document
 from ..search.facets import FACETS
 from ..search.searcher import SORTS, QueryError, SearchRequest
@@ -109,7 +109,8 @@ def document(doc_id: str):
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
                            citing=citing, store=lib().store, q=q, found=found, error=error,
                            variants=variants,
-                           citation=cite.readable(it), meta_tags=cite.highwire(it),
+                           cite_url=it.url, references=citestyles.references(it),
+                           meta_tags=cite.highwire(it),
                            coins=cite.coins(it), toc=toc,
                            archive=archive.context(doc)), status
 

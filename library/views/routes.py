@@ -29,6 +29,7 @@ ROUTES = [
     ("/iiif/<docid:doc_id>/manifest.json", "iiif_manifest", iiif.manifest),
     ("/iiif/<docid:doc_id>/<n>/info.json", "iiif_info", iiif.info),
     ("/iiif/<docid:doc_id>/<n>/<region>/<size>/<rotation>/<name>", "iiif_image", iiif.image),
+    ("/doc/<docid:doc_id>/cite", "cite_page", exports.page),
     ("/doc/<docid:doc_id>/cite.bib", "cite_bib", exports.bib),
     ("/doc/<docid:doc_id>/cite.ris", "cite_ris", exports.ris),
     ("/doc/<docid:doc_id>/cite.json", "cite_csl", exports.csl),
