@@ -14,6 +14,7 @@ from ..settings import base_url
 from ..wording import passage_label
 from . import archive, results
 from .context import cited_by, document_or_404, lib, search_request
+from .history import withdrawn_or_none
 
 
 def home():
@@ -89,6 +90,9 @@ def import_guide():
 
 
 def document(doc_id: str):
+    gone = withdrawn_or_none(doc_id)
+    if gone is not None:
+        return gone
     doc = document_or_404(doc_id)
     q = request.args.get("q", "").strip()
     found, error, highlight = None, None, None
@@ -155,6 +159,9 @@ def describe_target(note: RenderedNote) -> None:
 def document_xml(doc_id: str):
     data = lib().store.raw(doc_id)
     if data is None:
+        gone = withdrawn_or_none(doc_id)
+        if gone is not None:
+            return gone
         abort(404)
     return Response(data, mimetype="application/tei+xml",
                     headers={"Content-Disposition": f'inline; filename="{doc_id}.xml"'})
