@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import i18n
 from . import (
+    advanced,
     api,
     apidoc,
     edit,
@@ -21,6 +22,7 @@ from . import (
 ROUTES = [
     ("/", "home", pages.home),
     ("/search", "search", pages.search),
+    ("/search/advanced", "advanced_search", advanced.page),
     ("/search/export.csv", "search_export_csv", results.export_csv),
     ("/search/export.ris", "search_export_ris", results.export_ris),
     ("/search/export.bib", "search_export_bib", results.export_bib),
