@@ -57,3 +57,36 @@ def test_common_words_get_no_forms_and_no_suggestion(desktop, server):
     assert "Кореа" not in desktop.content()
     desktop.goto(server + "/search?q=President+Kennedy")
     assert "Пресидент" not in desktop.content()
+
+
+@pytest.mark.parametrize(("width", "locale"), [(390, "en-US"), (1280, "ru-RU")])
+def test_the_advanced_form_by_keyboard_shows_its_query(browser, server, width, locale):
+    from .ui_pages import SERIOUS, axe_violations, horizontal_overflow
+
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale=locale)
+    page = context.new_page()
+    try:
+        page.goto(server + "/search/advanced")
+        bad = [v["id"] for v in axe_violations(page) if v["impact"] in SERIOUS]
+        assert bad == [] and horizontal_overflow(page) == 0
+        page.locator("#adv-all").focus()
+        page.keyboard.type("Stalin")
+        page.keyboard.press("Tab")  # the phrase
+        page.keyboard.type("blind kittens")
+        page.locator("#adv-from").focus()
+        page.keyboard.press("End")  # the slider to 2030, then back to 1950 by PageDown/arrows
+        for _ in range(80):
+            page.keyboard.press("ArrowLeft")
+        assert page.locator("#adv-from-out").inner_text() == "1950"
+        page.locator("#adv-from").focus()
+        page.keyboard.press("ArrowLeft")
+        page.keyboard.press("ArrowRight")
+        # the slider's "from" is above its "to" (2030, the end): no upper limit
+        assert page.locator("#adv-query code").inner_text() == (
+            'Stalin "blind kittens" date:[1950 TO 2999]')
+        with page.expect_navigation():
+            page.locator("#advanced button[type=submit]").press("Enter")
+        assert page.locator("#q").input_value() == 'Stalin "blind kittens" date:[1950 TO 2999]'
+        assert page.locator(".group").count() >= 1
+    finally:
+        context.close()
