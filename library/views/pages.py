@@ -54,24 +54,34 @@ ESSAY_TYPE = "essay"
 
 
 def timeline():
-    store = lib().store
-    docs = [d for d in store.all() if d.type != "register"]
-    essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
-    picture = pictures.timeline(essay.events if essay else [], essay.doc_id if essay else "",
-                                docs)
-    return render_template("picture.html", title=_("Timeline"), picture=picture, docs=docs,
+    def draw():
+        store = lib().store
+        docs = [d for d in store.all() if d.type != "register"]
+        essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
+        cited = ({c.target_doc for c in lib().searcher.citations_from(essay.doc_id)}
+                 if essay else set())
+        picture = pictures.timeline(essay.events if essay else [],
+                                    essay.doc_id if essay else "", docs, cited)
+        return picture, pictures.timeline_listing(docs, cited), essay
+    picture, listing, essay = lib().pictures.get("timeline", lib().searcher.generation(), draw)
+    return render_template("picture.html", title=_("Timeline"), picture=picture, listing=listing,
                            essay=essay, kind="timeline")
 
 
 def graph():
-    store = lib().store
-    essay = next((d for d in store.all() if d.type == ESSAY_TYPE), None)
-    if essay is None:
+    def draw():
+        store = lib().store
+        essay = next((d for d in store.all() if d.type == ESSAY_TYPE), None)
+        if essay is None:
+            return None
+        citations = lib().searcher.citations_from(essay.doc_id)
+        titles = {c.target_doc: (store.get(c.target_doc).title if store.get(c.target_doc)
+                                 else c.target_doc) for c in citations}
+        return pictures.citation_graph(essay, citations, titles), citations, titles, essay
+    drawn = lib().pictures.get("graph", lib().searcher.generation(), draw)
+    if drawn is None:
         abort(404)
-    citations = lib().searcher.citations_from(essay.doc_id)
-    titles = {c.target_doc: (store.get(c.target_doc).title if store.get(c.target_doc)
-                             else c.target_doc) for c in citations}
-    picture = pictures.citation_graph(essay, citations, titles)
+    picture, citations, titles, essay = drawn
     return render_template("picture.html", title=_("Citation graph"), picture=picture,
                            citations=citations, titles=titles, essay=essay, kind="graph")
 
