@@ -126,6 +126,7 @@ class DocumentInfo:
 
     doc_id: str
     title: str
+    author: str
     date: str
     year: int
     type: str

@@ -401,7 +401,8 @@ class _Generation:
         for _, addr in (s.search(lead, n, count=False).hits if n else ()):
             f = json.loads(bytes(s.doc(addr).to_dict()["stored"][0]))
             self.documents[f["doc_id"]] = DocumentInfo(
-                f["doc_id"], f.get("title") or "", f.get("date") or "", int(f.get("year") or 0),
+                f["doc_id"], f.get("title") or "", f.get("author") or "", f.get("date") or "",
+                int(f.get("year") or 0),
                 f.get("type") or "", f.get("language") or "", f.get("collection") or "",
                 tuple(a.strip() for a in (f.get("authors") or "").split(",") if a.strip()))
         self.docno = {code(d): d for d in self.documents}

@@ -199,8 +199,9 @@ class _Generation:
                 for f in ("date", "year", "type", "language", "collection")}
         self.documents: dict[str, DocumentInfo] = {}
         for doc_id, docnum in first.items():
+            stored = searcher.stored_fields(docnum)
             self.documents[doc_id] = DocumentInfo(
-                doc_id, searcher.stored_fields(docnum).get("title") or "",
+                doc_id, stored.get("title") or "", stored.get("author") or "",
                 cols["date"][docnum] or "", int(cols["year"][docnum] or 0),
                 cols["type"][docnum] or "", cols["language"][docnum] or "",
                 cols["collection"][docnum] or "", tuple(authors.get(docnum, ())))

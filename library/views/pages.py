@@ -15,8 +15,13 @@ from .context import cited_by, document_or_404, lib, search_request
 
 
 def home():
-    docs = [d for d in lib().store.all() if d.type != "register"]
-    return render_template("home.html", listing=results.home_listing(docs))
+    # sorted and paged from the index's one row per document; only the page's documents are
+    # read from the store (reading every file was the page's cost)
+    rows = [d for d in lib().searcher.documents().values() if d.type != "register"]
+    listing = results.home_listing(rows)
+    listing["documents"] = [d for d in map(lib().store.get, (r.doc_id for r in
+                                                              listing["documents"])) if d]
+    return render_template("home.html", listing=listing)
 
 
 def search():
