@@ -66,7 +66,7 @@ def requests_for(queries: list[str], searcher: Searcher) -> list[tuple[str, Sear
     return out
 
 
-def run(work: Path, scale: float, n: int) -> dict:
+def run(work: Path, scale: float, n: int, engines: list[str], before: dict | None) -> dict:
     from search_bench import make_queries, make_store
 
     relevance = [q["q"] for q in tomllib.loads(
@@ -75,7 +75,7 @@ def run(work: Path, scale: float, n: int) -> dict:
     passages, _ = make_store(store, 17, scale)
     bench_q = [q for qs in make_queries(passages, n, random.Random(7)).values() for q in qs]
     out: dict = {}
-    for engine in ("whoosh", "tantivy"):
+    for engine in engines:
         for name, sources, queries in (("store", ROOT / "sources", relevance),
                                        ("bench", store, bench_q)):
             index = work / engine / name / "index"
@@ -84,6 +84,8 @@ def run(work: Path, scale: float, n: int) -> dict:
             out[f"{engine}/{name}"] = {label: answer(searcher, req)
                                        for label, req in requests_for(queries, searcher)}
             print(f"{engine}/{name}: {len(out[f'{engine}/{name}'])} requests", flush=True)
+            if before is not None:  # compared as soon as answered
+                compare({f"{engine}/{name}": before[f"{engine}/{name}"]}, out)
     return out
 
 
@@ -111,13 +113,19 @@ def main() -> int:
     ap.add_argument("file", type=Path)
     ap.add_argument("--scale", type=float, default=0.1, help="share of the bench collection")
     ap.add_argument("--queries", type=int, default=12, help="bench queries of each kind")
+    ap.add_argument("--engines", default="whoosh,tantivy")
     args = ap.parse_args()
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    before = None
+    if args.action == "compare":
+        before = {k: v for k, v in json.loads(args.file.read_text(encoding="utf-8")).items()
+                  if k.split("/")[0] in engines}
     with tempfile.TemporaryDirectory(prefix="library-answers-") as tmp:
-        got = run(Path(tmp), args.scale, args.queries)
-    if args.action == "record":
+        got = run(Path(tmp), args.scale, args.queries, engines, before)
+    if before is None:
         args.file.write_text(json.dumps(got, ensure_ascii=False), encoding="utf-8")
         return 0
-    return compare(json.loads(args.file.read_text(encoding="utf-8")), got)
+    return compare(before, got)
 
 
 if __name__ == "__main__":
