@@ -15,6 +15,7 @@ to analyse their own way: their built-in folding and stemmers break the rules be
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -129,20 +130,23 @@ class TextAnalyzer(ExactAnalyzer):
                 if len(w) >= MIN_STEMMED and w not in STOP_WORDS]
 
 
-_STEMMERS: dict[str, object] = {}
+# A Snowball stemmer keeps its word in instance fields while it works, so one shared between
+# threads gives wrong stems and IndexErrors under load (and a wrong stem would then be cached):
+# each thread gets its own pair.
+_LOCAL = threading.local()
 
 
 def _porter():
-    s = _STEMMERS.get("porter")
+    s = getattr(_LOCAL, "porter", None)
     if s is None:
-        s = _STEMMERS["porter"] = snowballstemmer.stemmer("porter")
+        s = _LOCAL.porter = snowballstemmer.stemmer("porter")
     return s
 
 
 def _russian():
-    s = _STEMMERS.get("russian")
+    s = getattr(_LOCAL, "russian", None)
     if s is None:
-        s = _STEMMERS["russian"] = snowballstemmer.stemmer("russian")
+        s = _LOCAL.russian = snowballstemmer.stemmer("russian")
     return s
 
 

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .dates import date_element, try_parse
+from .rights import FOR_CODE, Mapped, map_rights
 from .tei import XML_ID, XML_LANG, E
 
 AVAILABILITY = {
@@ -27,7 +29,11 @@ LANGUAGES = {"en": "English", "ru": "Russian", "fr": "French", "de": "German", "
 
 
 def rights_code(text: str) -> str:
-    """The store's rights category for a free-text rights statement."""
+    """The store's rights category for a free-text rights statement: that of the statement it
+    names (``indexer.rights``), else a guess from its words."""
+    mapped = map_rights(text)
+    if not mapped.warning:
+        return mapped.statement.code
     t = text.lower()
     if "not evaluated" in t or "rightsstatements.org/vocab/cne" in t:
         return "not-evaluated"
@@ -60,6 +66,17 @@ class HeaderRecord:
     licence_url: str = ""
     inputs: list[tuple[str, str]] = field(default_factory=list)  # (file name, sha256)
     collection: str = "The essay and its sources"
+    rights_note: str = ""  # rights words as given that no statement could be named for
+
+
+def availability_element(mapped: Mapped) -> etree._Element:
+    """``availability`` stating a rights statement by its URI and label, with the words as
+    given kept beside it when they say more (or could not be mapped)."""
+    s = mapped.statement
+    el = E.availability(E.licence(s.label, target=s.uri), status=AVAILABILITY[s.code], n=s.code)
+    if mapped.note:
+        el.append(E.p(f"As stated: {mapped.note}"))
+    return el
 
 
 def bibl_element(bibl: dict, xml_id: str) -> etree._Element:
@@ -106,14 +123,21 @@ def tei_header(rec: HeaderRecord) -> etree._Element:
         title_stmt.append(E.author(name))
 
     licence = E.licence(rec.licence)
-    if rec.licence_url:
-        licence.set("target", rec.licence_url)
+    # every document's rights is a URI: a curated record that names none gets the statement
+    # its words name, else its category's
+    named = map_rights(rec.licence)
+    target = rec.licence_url or ("" if named.warning else named.statement.uri) \
+        or FOR_CODE.get(rec.rights, "")
+    if target:
+        licence.set("target", target)
     publication = E.publicationStmt(
         E.publisher("Primary-source library (digital edition)"),
         E.idno(rec.doc_id, type="doc_id"),
         E.availability(licence, status=AVAILABILITY[rec.rights]),
     )
     publication[-1].set("n", rec.rights)
+    if rec.rights_note:
+        publication[-1].append(E.p(f"As stated: {rec.rights_note}"))
 
     holding = (
         "The full text is held."
@@ -136,7 +160,7 @@ def tei_header(rec: HeaderRecord) -> etree._Element:
                        ident=rec.language, usage="0")
         )
     profile = E.profileDesc(
-        E.creation(E.date(rec.date, when=rec.date) if rec.date else E.date("undated")),
+        E.creation(_creation_date(rec.date)),
         languages,
         E.textClass(E.keywords(E.term(rec.type, type="doctype"),
                                E.term(rec.collection, type="collection"))),
@@ -150,6 +174,13 @@ def tei_header(rec: HeaderRecord) -> etree._Element:
         ),
         profile,
     )
+
+
+def _creation_date(value: str) -> etree._Element:
+    parsed = try_parse(value) if value else None
+    if parsed is None or parsed.exact:  # a plain date, written as it always was
+        return E.date(value, when=value) if value else E.date("undated")
+    return date_element(parsed)
 
 
 def tei_document(rec: HeaderRecord, body: etree._Element) -> etree._Element:

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import seedguard
 from .archival import NO_RIGHTS_WARNING, add_not_evaluated, add_validation_note, has_rights
 from .formats import (
     IMAGE_SUFFIXES,
@@ -37,7 +38,7 @@ from .formats import (
     RefusedInput,
     reader_for,
 )
-from .formats.compose import compose, enrich_tei, normalise_date
+from .formats.compose import compose, document_date, enrich_tei
 from .formats.tei import slug
 from .header import CNE_LABEL
 from .index import ensure_index, update_index
@@ -47,6 +48,7 @@ from .pages import add_facsimile, clean_scratch, keep
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
 from .report import Outcome, Report, report_text, to_json, warning_text  # noqa: F401
+from .rights import map_rights
 from .store import clean_temporaries, doc_path, write_document
 from .storestate import (  # noqa: F401
     StoreState,
@@ -238,7 +240,12 @@ class Importer:
                                                "duplicate: same content as another file of "
                                                "this batch"))
             return
-        if digest in self.state.known:
+        # the same file as a new version of its own document is read again (library reocr);
+        # so is the original of a damaged document given with --replace: it repairs it
+        rereading = bool(self.options.replace) and (
+            self.state.known.get(digest) == self.options.replace
+            or seedguard.damaged(self.paths.sources, self.options.replace))
+        if digest in self.state.known and not rereading:
             # a file of several records may have been cut short (a killed import): its
             # records not yet in the store go in, the others are skipped
             missing = [ex for ex in records if len(records) > 1 and
@@ -273,6 +280,13 @@ class Importer:
     def _identity(self, path: Path, ex: Extracted, key: str, claimed: str) -> tuple[str, str]:
         """(document id, what the report says of it)."""
         state = self.state
+        if claimed or state.keys.get(key):
+            refused = seedguard.refuse_seed(claimed or state.keys[key], self.paths.seeds,
+                                            self.paths.sources)
+            if refused and claimed:
+                raise RefusedInput(f"{path.name}: {refused}")
+            if refused:  # the same original path as a seed's: a new document, not a version
+                key = ""
         if claimed:
             how = "--replace" if self.options.replace else "manifest identifier"
             if claimed in self.batch_ids:
@@ -301,10 +315,13 @@ class Importer:
         key = import_key(path, meta.collection, ex.id_hint)
         doc_id, note = self._identity(path, ex, key, claimed)
         date = meta.date or ex.date
-        if date and not normalise_date(date):
+        if date and not document_date(date):
             raise RefusedInput(f"{path.name}: date {date!r} is not a date (YYYY-MM-DD)")
         original = (path.name, digest)
         warnings = list(ex.warnings)
+        given = meta.rights or (ex.rights if ex.tei is None else "")
+        if given and map_rights(given).warning:  # kept as a note, the statement CNE
+            warnings.append(map_rights(given).warning)
         if ex.tei is not None:
             root = ex.tei.getroot()
             enrich_tei(root, doc_id, ex, meta, original, meta.collection)

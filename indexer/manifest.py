@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .formats import Metadata
-from .formats.compose import normalise_date
+from .formats.compose import document_date
 
 COLUMNS = ("file", "identifier", "title", "creator", "date", "language", "type", "rights",
            "source", "collection", "description")
@@ -77,9 +77,9 @@ def read_manifest(path: Path) -> tuple[Manifest, list[str]]:
                             f"{entries[file].line})")
             continue
         date = cells.get("date", "")
-        if date and not normalise_date(date):
-            problems.append(f"{where}: date {date!r} is not a date (YYYY, YYYY-MM or "
-                            "YYYY-MM-DD)")
+        if date and not document_date(date):
+            problems.append(f"{where}: date {date!r} is not a date (YYYY, YYYY-MM, "
+                            "YYYY-MM-DD, or EDTF: 1953-03~, 1952?, 1952/1953)")
         language = cells.get("language", "")
         if language and not _LANGUAGE.match(language):
             problems.append(f"{where}: language {language!r} is not a language code "

@@ -9,16 +9,16 @@ else chosen from the page's script as Tesseract's orientation and script detecti
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
 import os
 import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from . import ocrtext
 
 PAGE_SECONDS = float(os.environ.get("LIBRARY_OCR_SECONDS", "180"))  # per page, then given up
 # ISO 639-1 (manifests, TEI) → Tesseract's language data
@@ -43,6 +43,11 @@ class PageText:
     lang: str = ""  # the Tesseract languages it was read with
     seconds: float = 0.0
     error: str = ""  # why there is no text (the time limit, a Tesseract failure)
+    # every kept word: [text, x, y, w, h, confidence, paragraph, line] (indexer.ocrtext), its
+    # box in the pixels of the image read, which is width × height
+    words: list[list] = field(default_factory=list)
+    width: int = 0
+    height: int = 0
 
 
 @functools.cache
@@ -107,27 +112,11 @@ def read_page(n: int, image: Path, lang: str = "", timeout: float = PAGE_SECONDS
     if out.returncode:
         return PageText(n, lang=lang, seconds=time.monotonic() - start,
                         error=f"Tesseract failed: {out.stderr.strip()[-200:]}")
-    text, confidence = parse_tsv(out.stdout)
-    return PageText(n, text, confidence, lang, time.monotonic() - start)
-
-
-def parse_tsv(tsv: str) -> tuple[str, float | None]:
-    """(text with blank lines between paragraphs, mean confidence of its words)."""
-    rows = csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-    paragraphs: dict[tuple[str, str], dict[str, list[str]]] = {}
-    confidences = []
-    for row in rows:
-        word = (row.get("text") or "").strip()
-        try:
-            conf = float(row.get("conf") or -1)
-        except ValueError:
-            conf = -1
-        if not word or conf < 0:
-            continue
-        confidences.append(conf)
-        par = paragraphs.setdefault((row["block_num"], row["par_num"]), {})
-        par.setdefault(row["line_num"], []).append(word)
-    text = "\n\n".join("\n".join(" ".join(words) for words in lines.values())
-                       for lines in paragraphs.values())
-    mean = sum(confidences) / len(confidences) if confidences else None
-    return text, mean
+    words, width, height, confidence = ocrtext.layout(out.stdout)
+    # the words stay unjoined: the document's vocabulary, known once every page is read,
+    # decides (ocrtext.document_paragraphs); the page's own text joins what the page knows
+    joined = [list(w) for w in words]
+    ocrtext.join_hyphens(joined, ocrtext.vocabulary([words]))
+    text = "\n\n".join(ocrtext.paragraphs(joined))
+    return PageText(n, text, confidence, lang, time.monotonic() - start, words=words,
+                    width=width, height=height)

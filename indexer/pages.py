@@ -20,7 +20,7 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image
 
-from . import ocr
+from . import ocr, ocrtext
 from .processes import alive
 from .tei import NS, XML_ID, E
 
@@ -133,6 +133,8 @@ def keep(pages: list[PageImage], sources: Path, doc_id: str, digest: str) -> Non
         tmp = target.with_name(f".{target.name}.tmp")
         shutil.move(page.path, tmp)
         tmp.replace(target)
+        if page.ocr is not None and page.ocr.words:
+            ocrtext.write_words(target.with_name(ocrtext.words_name(target.name)), page.ocr)
 
 
 def add_facsimile(root: etree._Element, doc_id: str, pages: list[PageImage],
@@ -147,6 +149,9 @@ def add_facsimile(root: etree._Element, doc_id: str, pages: list[PageImage],
                             n=str(page.n), ulx="0", uly="0", lrx=str(page.width),
                             lry=str(page.height))
         surface.set(XML_ID, f"{doc_id}-page{page.n}")
+        if page.ocr is not None and page.ocr.words:  # the words' boxes, beside the image
+            surface.append(E.media(url=ocrtext.words_name(url), mimeType="application/json",
+                                   type="ocr-words"))
         if page.ocr is not None:
             surface.append(ocr_note(page.ocr))
         facsimile.append(surface)

@@ -76,8 +76,9 @@ def warning_text(warnings: list[str], no_rights: str) -> str:
     """The report's one line of warnings for a file: schema messages first, then the rest."""
     if not warnings:
         return ""
-    schema = [w for w in warnings if w != no_rights]
-    parts = [w for w in warnings if w == no_rights]
+    # rights words no statement could be named for (indexer.rights) say so themselves
+    schema = [w for w in warnings if w != no_rights and not w.startswith("rights ")]
+    parts = [w for w in warnings if w not in schema]
     if schema:
         parts.insert(0, f"not valid TEI P5 (tei_all 4.3.0), imported as given; "
                         f"{len(schema)} schema message(s), kept in the header: "

@@ -43,8 +43,8 @@ def clean_temporaries(sources: Path) -> int:
     """Remove temporary files a killed writer left (call under the write lock: then no write
     is under way). Returns how many were removed."""
     removed = 0
-    for folder in (sources, sources / "originals", *sources.glob("versions/*"),
-                   *sources.glob("facsimiles/*")):
+    for folder in (sources, sources / "originals", sources / "withdrawn",
+                   *sources.glob("versions/*"), *sources.glob("facsimiles/*")):
         for tmp in folder.glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
             removed += 1

@@ -67,6 +67,8 @@ class StoreState:
             state.records.update(r.decode() for r in _RECORD_IN_HEADER.findall(head))
             for xml_id in _XML_ID.findall(data):
                 state.owners.setdefault(xml_id.decode(), path.stem)
+        # a withdrawn document keeps its id: its tombstone stays at its address
+        state.taken.update(p.stem for p in (sources / "withdrawn").glob("*.xml"))
         return state
 
 

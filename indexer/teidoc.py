@@ -15,7 +15,9 @@ from pathlib import Path
 
 from lxml import etree
 
+from .dates import document_date, in_words, try_parse
 from .header import rights_code
+from .rights import by_uri
 from .tei import NS, TEI_NS, XML_ID, XML_LANG, local, text_of
 from .xmlsafe import parse_bytes
 
@@ -68,6 +70,20 @@ class Document:
     events: list[tuple[str, str, str]] = field(default_factory=list)  # (when, label, passage)
     passages: list[Passage] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    rights_note: str = ""  # the rights words as given, beside the statement named for them
+    date_edtf: str = ""  # the document's date as EDTF ('' when undated)
+    year_to: int | None = None  # the last year the date can be (a range's end)
+
+    @property
+    def date_words(self) -> str:
+        """The date for readers: "about March 1953", "1952 or 1953", "5 March 1953"."""
+        return in_words(self.date_edtf) if self.date_edtf else self.date
+
+    @property
+    def rights_label(self) -> str:
+        """The label of the rights statement the document's URI names ('' for none)."""
+        statement = by_uri(self.licence_url)
+        return statement.label if statement else ""
 
     @property
     def year(self) -> int | None:
@@ -136,20 +152,21 @@ def _containing_passage(el: etree._Element) -> str | None:
     return None
 
 
-def read_document(path: Path) -> Document:
-    """Read a stored TEI file; raises ``XMLInputError`` for XML that cannot be accepted."""
-    data = Path(path).read_bytes()
+def read_document(path: Path, data: bytes | None = None) -> Document:
+    """Read a stored TEI file (or ``data``, its bytes); raises ``XMLInputError`` for XML that
+    cannot be accepted."""
+    data = Path(path).read_bytes() if data is None else data
     root = parse_bytes(data, where=str(path)).getroot()
     doc_id = root.get(XML_ID) or Path(path).stem
     header = "tei:teiHeader/tei:fileDesc/"
     title = _first(root, header + "tei:titleStmt/tei:title[@type='main']",
                    header + "tei:titleStmt/tei:title[@type='complete']",
                    header + "tei:titleStmt/tei:title")
-    date_el = _first(root, "tei:teiHeader/tei:profileDesc/tei:creation/tei:date",
-                     header + "tei:publicationStmt/tei:date", header + "tei:sourceDesc//tei:date")
-    date = ""
-    if date_el is not None:
-        date = date_el.get("when") or date_el.get("from") or _text(date_el)
+    # the document's own date, never the digital file's (indexer.dates)
+    date_edtf = document_date(root)[0]
+    parsed = try_parse(date_edtf) if date_edtf else None
+    creation = root.find("tei:teiHeader/tei:profileDesc/tei:creation/tei:date", NS)
+    date = parsed.iso if parsed else _text(creation)
     lang_el = root.find("tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language", NS)
     availability = root.find(header + "tei:publicationStmt/tei:availability", NS)
     licence = availability.find("tei:licence", NS) if availability is not None else None
@@ -184,6 +201,10 @@ def read_document(path: Path) -> Document:
         or "Unsorted",
         root=root,
         sha256=hashlib.sha256(data).hexdigest(),
+        rights_note=_text(availability.find("tei:p", NS)) if availability is not None
+        and licence is not None else "",
+        date_edtf=date_edtf if parsed else "",
+        year_to=parsed.last_year if parsed else None,
     )
     for ev in root.iterfind("tei:standOff/tei:listEvent/tei:event", NS):
         doc.events.append((ev.get("when", ""), _text(ev.find("tei:label", NS)),

@@ -9,9 +9,10 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from indexer import dates
 from indexer.teidoc import Document
 
-from . import links
+from . import escaping, links
 
 # document type → (CSL type, RIS type, BibTeX entry type, COinS genre)
 TYPES = {
@@ -71,6 +72,11 @@ class Item:
     language: str
     note: str
     passage: str = ""
+    rights_uri: str = ""  # the rights statement's URI (rightsstatements.org, Creative Commons)
+    rights_label: str = ""
+    container: str = ""  # the journal or magazine an article appeared in
+    edtf: str = ""  # the date as EDTF when it is not one plain date ("1953-03~", "1952/1953")
+    date_to: list[int] | None = None  # a range's end
 
     @property
     def kinds(self) -> tuple[str, str, str, str]:
@@ -91,9 +97,19 @@ def item(doc: Document, base_url: str, passage: str | None = None) -> Item:
     source = links.as_text(links.authoritative(doc))
     if source:
         note += f" Authoritative source: {source}."
+    kinds = TYPES.get(doc.type, DEFAULT_TYPE)
+    parsed = dates.try_parse(doc.date_edtf) if doc.date_edtf else None
+    ranged = parsed is not None and not parsed.exact
     return Item(doc.doc_id + (f"-{passage.rsplit('-', 1)[-1]}" if passage else ""), doc.type,
                 doc.title, [split_name(a) for a in doc.authors], _date_parts(doc.date),
-                publisher, url, doc.language, note, passage or "")
+                publisher, url, doc.language, note, passage or "",
+                rights_uri=doc.licence_url, rights_label=doc.rights_label or doc.licence,
+                # an article's publisher is the periodical it appeared in (the essay: Desk
+                # Russie, its record's publisher)
+                container=publisher if kinds[2] == "article" else "",
+                edtf=parsed.edtf if ranged else "",
+                date_to=_date_parts(parsed.upper.isoformat())[:1]
+                if ranged and parsed.first_year != parsed.last_year else None)
 
 
 def csl_json(it: Item) -> str:
@@ -101,36 +117,59 @@ def csl_json(it: Item) -> str:
             "author": [{"family": n.family, "given": n.given} if n.given else
                        {"literal": n.family} for n in it.authors],
             "URL": it.url, "language": it.language, "note": it.note}
-    rights = it.note.split("Licence: ", 1)[-1].split(" Passage ", 1)[0].split(
+    rights = it.rights_uri or it.note.split("Licence: ", 1)[-1].split(" Passage ", 1)[0].split(
         " Authoritative source: ", 1)[0]
     if rights:
-        data["license"] = rights  # CSL 1.0.2
+        data["license"] = rights  # CSL 1.0.2: the statement's URI
     if " Authoritative source: " in it.note:
         data["source"] = it.note.split(" Authoritative source: ", 1)[1].rstrip(".")
     if it.date:
-        data["issued"] = {"date-parts": [it.date]}
+        data["issued"] = {"date-parts": [it.date] + ([it.date_to] if it.date_to else [])}
+        if it.edtf and re.search(r"[?~%]", it.edtf):
+            data["issued"]["circa"] = True
     if it.publisher:
         data["publisher"] = it.publisher
+    if it.container:
+        data["container-title"] = it.container
     return json.dumps([data], ensure_ascii=False, indent=2)
 
 
-def _bib(value: str) -> str:
-    return re.sub(r"([{}%&#_$\\])", r"\\\1", value)
+# Fields whose value keeps its capitals in BibTeX styles (an extra pair of braces).
+_BIB_PROTECTED = frozenset({"title"})
+_BIB_URLS = frozenset({"url"})
+
+
+def _bib_field(name: str, value: str) -> str:
+    """One BibTeX field, its value escaped here and nowhere else (escaping.py)."""
+    if name in _BIB_URLS:
+        return escaping.bib_url(value)
+    if name == "author":  # already a list of escaped names joined by " and "
+        return value
+    text = escaping.bib_value(value)
+    return f"{{{text}}}" if name in _BIB_PROTECTED else text
 
 
 def bibtex(it: Item) -> str:
-    fields = [("title", f"{{{_bib(it.title)}}}"),
-              ("author", " and ".join(_bib(n.inverted) if n.given else f"{{{_bib(n.family)}}}"
-                                      for n in it.authors))]
+    def person(n: Name) -> str:
+        return (escaping.bib_value(n.inverted) if n.given
+                else f"{{{escaping.bib_value(n.family)}}}")
+
+    fields = [("title", it.title), ("author", " and ".join(person(n) for n in it.authors))]
     if it.date:
         fields.append(("year", str(it.date[0])))
         if len(it.date) > 1:
             fields.append(("month", str(it.date[1])))
-    if it.publisher:
-        fields.append(("publisher", _bib(it.publisher)))
-    fields += [("url", it.url), ("language", it.language), ("note", _bib(it.note))]
-    body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields if v)
-    return f"@{it.kinds[2]}{{{it.key},\n{body}\n}}\n"
+    if it.edtf:  # biblatex reads EDTF dates: ranges, "~" and "?"
+        fields.append(("date", it.edtf))
+    if it.container:
+        fields.append(("journal", it.container))
+    elif it.publisher:
+        fields.append(("publisher", it.publisher))
+    fields += [("url", it.url), ("language", it.language), ("note", it.note)]
+    if it.rights_uri:
+        fields.append(("copyright", f"{it.rights_label} ({it.rights_uri})"))
+    body = ",\n".join(f"  {k} = {{{_bib_field(k, v)}}}" for k, v in fields if v)
+    return f"@{it.kinds[2]}{{{escaping.bib_key(it.key)},\n{body}\n}}\n"
 
 
 def ris(it: Item) -> str:
@@ -140,10 +179,17 @@ def ris(it: Item) -> str:
         lines.append(("PY", str(it.date[0])))
         parts = [str(it.date[0])] + [f"{p:02d}" for p in it.date[1:]]
         lines.append(("DA", "/".join((parts + ["", ""])[:3]) + "/"))  # YYYY/MM/DD/
+    if it.container:
+        lines.append(("T2", it.container))
     if it.publisher:
         lines.append(("PB", it.publisher))
-    lines += [("UR", it.url), ("LA", it.language), ("N1", it.note), ("ER", "")]
-    return "".join(f"{tag}  - {value}".rstrip() + "\n" for tag, value in lines)
+    lines += [("UR", it.url), ("LA", it.language), ("N1", it.note)]
+    if it.rights_uri:  # RIS has no rights tag: a note of its own
+        lines.append(("N1", f"Rights: {it.rights_label} {it.rights_uri}"))
+    # every value on its own line (escaping.py); only this ER ends the record
+    body = "".join(f"{tag}  - {escaping.ris_value(value)}".rstrip() + "\n"
+                   for tag, value in lines if tag != "ER")
+    return body + "ER  -\n"
 
 
 def highwire(it: Item) -> list[tuple[str, str]]:

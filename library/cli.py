@@ -17,6 +17,7 @@ from indexer.bibliography import SeedError
 from indexer.essay import EssayError
 from indexer.index import BuildError
 from indexer.paths import Paths
+from library import reocr
 
 
 def _build(args: argparse.Namespace, paths: Paths) -> int:
@@ -262,6 +263,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--exclude", metavar="DOC_ID", help="a document not to look in (the one "
                    "that quotes)")
     t.add_argument("--json", action="store_true")
+    reocr.add_parser(sub)
     u = sub.add_parser("users", help="librarian accounts for the web import")
     u.add_argument("action", choices=["add", "remove", "list"])
     u.add_argument("name", nargs="?")
@@ -317,6 +319,7 @@ def _users(args: argparse.Namespace, paths: Paths) -> int:
 
 COMMANDS = {"build": _build, "serve": _serve, "search": _search, "check": _check,
             "import": _import, "users": _users, "trace": _trace}
+COMMANDS["reocr"] = reocr.run
 
 
 def main(argv: list[str] | None = None) -> int:

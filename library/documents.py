@@ -71,6 +71,17 @@ class DocumentStore:
         path = doc_path(self.sources, doc_id)
         return path.read_bytes() if path.is_file() else None
 
+    def withdrawn(self) -> list[Document]:
+        """Documents withdrawn from the library (their tombstones), kept in ``withdrawn/``."""
+        folder = self.sources / "withdrawn"
+        found = []
+        for path in sorted(folder.glob("*.xml")) if folder.is_dir() else []:
+            try:
+                found.append(read_document(path))
+            except Exception as exc:  # noqa: BLE001  (one damaged file: logged, left out)
+                log.warning("cannot read the withdrawn %s: %s", path.name, exc)
+        return found
+
     def all(self) -> list[Document]:
         """Every document: essays first, then by date and title."""
         docs = [d for d in (self.get(p.stem) for p in document_paths(self.sources)) if d]

@@ -3,6 +3,7 @@ the transcription, what the IIIF manifest lists, and where each image lies in th
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +12,7 @@ from indexer.tei import NS, XML_ID
 from indexer.teidoc import Document
 
 _SAFE = re.compile(r"^facsimiles/[a-z0-9][a-z0-9.-]*/[A-Za-z0-9._-]+\.(jpg|png)$")
+_SAFE_WORDS = re.compile(r"^facsimiles/[a-z0-9][a-z0-9.-]*/[A-Za-z0-9._-]+\.words\.json$")
 
 
 @dataclass
@@ -23,6 +25,7 @@ class Page:
     confidence: float | None = None  # mean OCR word confidence, 0-1, when machine-read
     ocr_lang: str = ""
     ocr_note: str = ""
+    words_url: str = ""  # its OCR's words and their boxes (indexer.ocrtext), when machine-read
 
     @property
     def percent(self) -> int | None:
@@ -32,6 +35,16 @@ class Page:
 def _pixels(value: str | None) -> int:
     m = re.match(r"^(\d+)", value or "")
     return int(m.group(1)) if m else 0
+
+
+def _confidence(cert: str | None) -> float | None:
+    """A surface's OCR confidence, 0-1, when the file gives one that is: ``nan``, ``1e400``
+    (infinite) or ``7`` are none (a page of an imported file must not fail on them)."""
+    try:
+        value = float(cert) if cert else None
+    except ValueError:
+        return None
+    return value if value is not None and math.isfinite(value) and 0 <= value <= 1 else None
 
 
 def pages(doc: Document) -> list[Page]:
@@ -45,15 +58,15 @@ def pages(doc: Document) -> list[Page]:
             continue
         note = surface.find("tei:note[@type='ocr']", NS)
         cert = note.get("cert") if note is not None else None
-        try:
-            confidence = float(cert) if cert else None
-        except ValueError:
-            confidence = None
+        confidence = _confidence(cert)
+        media = surface.find("tei:media[@type='ocr-words']", NS)
+        words = media.get("url", "") if media is not None else ""
         found.append(Page(
             n=surface.get("n") or str(len(found) + 1), surface_id=surface.get(XML_ID, ""),
             url=url, width=_pixels(graphic.get("width")), height=_pixels(graphic.get("height")),
             confidence=confidence, ocr_lang=note.get("n", "") if note is not None else "",
-            ocr_note="".join(note.itertext()) if note is not None else ""))
+            ocr_note="".join(note.itertext()) if note is not None else "",
+            words_url=words if _SAFE_WORDS.match(words) and ".." not in words else ""))
     return found
 
 

@@ -4,15 +4,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 from indexer.teidoc import Document
+
+from .escaping import safe_url
 
 
 @dataclass
 class Source:
     label: str
-    url: str = ""  # only http(s) links are given out
+    url: str = ""  # only http(s) and mailto links are given out (escaping.safe_url)
 
 
 def authoritative(doc: Document | None) -> Source | None:
@@ -24,7 +26,7 @@ def authoritative(doc: Document | None) -> Source | None:
         return None
     url = idno.get("corresp", "")
     label = " ".join("".join(idno.itertext()).split())
-    return Source(label, url if urlparse(url).scheme in ("http", "https") else "")
+    return Source(label, url if urlsplit(url).scheme and safe_url(url) else "")
 
 
 def as_text(source: Source | None) -> str:

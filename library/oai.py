@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from indexer.history import WITHDRAWN
 from indexer.tei import NS
 from indexer.teidoc import Document
 
@@ -54,12 +55,14 @@ class Repository:
     base_url: str
     namespace: str = "primary-source-library.local"
     name: str = "Primary-source library: Stalin 1952-53, Putin 2022"
+    admin_email: str = "librarian@localhost"
 
     # -- the collection as records -----------------------------------------------------------
     def records(self) -> list[tuple[Document, str]]:
-        """(document, datestamp), oldest first (registers are not records)."""
+        """(document, datestamp), oldest first (registers are not records); withdrawn
+        documents too, whose records say they are deleted (deletedRecord=persistent)."""
         out = []
-        for doc in self.store.all():
+        for doc in [*self.store.all(), *self.store.withdrawn()]:
             if doc.type == "register":
                 continue
             stamp = dt.datetime.fromtimestamp(doc.path.stat().st_mtime, dt.UTC)
@@ -148,8 +151,8 @@ class Repository:
         records = self.records()
         earliest = records[0][1] if records else "1970-01-01T00:00:00Z"
         for tag, text in (("repositoryName", self.name), ("baseURL", self.base_url),
-                          ("protocolVersion", "2.0"), ("adminEmail", "librarian@localhost"),
-                          ("earliestDatestamp", earliest), ("deletedRecord", "no"),
+                          ("protocolVersion", "2.0"), ("adminEmail", self.admin_email),
+                          ("earliestDatestamp", earliest), ("deletedRecord", "persistent"),
                           ("granularity", "YYYY-MM-DDThh:mm:ssZ")):
             etree.SubElement(el, f"{{{OAI}}}{tag}").text = text
         return el
@@ -254,6 +257,9 @@ class Repository:
 
     def _record(self, doc: Document, stamp: str, prefix: str, full: bool):
         header = etree.Element(f"{{{OAI}}}header")
+        deleted = doc.path.parent.name == WITHDRAWN
+        if deleted:
+            header.set("status", "deleted")
         etree.SubElement(header, f"{{{OAI}}}identifier").text = self.identifier(doc.doc_id)
         etree.SubElement(header, f"{{{OAI}}}datestamp").text = stamp
         etree.SubElement(header, f"{{{OAI}}}setSpec").text = self.set_spec(doc.collection)
@@ -261,6 +267,8 @@ class Repository:
             return header
         record = etree.Element(f"{{{OAI}}}record")
         record.append(header)
+        if deleted:  # a deleted record has a header only
+            return record
         metadata = etree.SubElement(record, f"{{{OAI}}}metadata")
         metadata.append(self._dc(doc) if prefix == "oai_dc" else self._tei_header(doc))
         return record

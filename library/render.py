@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 from lxml import etree
 from markupsafe import Markup, escape
@@ -19,6 +19,7 @@ from indexer.provenance import footnote_quotations
 from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 
+from .escaping import safe_url
 from .search.highlight import TermMatcher, mark
 from .textlang import mark_russian
 
@@ -67,11 +68,14 @@ def doc_url(doc_id: str, fragment: str | None = None) -> str:
 
 def target_href(target: str, base: str) -> str | None:
     """A safe href for a TEI pointer: store pointers become reader URLs, web links stay as they
-    are when they are http(s); anything else (javascript:, file:, …) is dropped."""
+    are when they are http(s) or mailto; anything else (javascript:, file:, …) is dropped."""
+    target = (target or "").strip()
+    if not target:
+        return None
     parsed = parse_target(target, base)
     if parsed:
         return doc_url(*parsed)
-    if urlparse(target).scheme in ("http", "https"):
+    if urlsplit(target).scheme and safe_url(target):
         return target
     return None
 
@@ -148,12 +152,13 @@ class Renderer:
             if name == "title":
                 kind = "title-original" if child.get("type") == "original" else "title"
                 parts.append(Markup('<cite class="{}">{}</cite>').format(kind, text))
-            elif name == "ref" and target_href(child.get("target", ""), self.doc.doc_id):
-                parts.append(Markup('<a href="{0}">{0}</a>').format(child.get("target")))
+            elif name == "ref" and (href := target_href(child.get("target", ""),
+                                                        self.doc.doc_id)):
+                parts.append(Markup('<a href="{}">{}</a>').format(href, child.get("target")))
             elif name == "idno" and child.get("type") == "source":
-                url = child.get("corresp", "")
+                url = safe_url(child.get("corresp", ""))
                 label = (Markup('<a class="source-link" href="{}">{}</a>').format(url, text)
-                         if urlparse(url).scheme in ("http", "https") else text)
+                         if url else text)
                 parts.append(Markup('<span class="authoritative-source">Authoritative source: '
                                     '{}</span>').format(label))
             elif name == "biblScope":
@@ -353,8 +358,9 @@ class Renderer:
         note_id = el.get(XML_ID) or f"{self.doc.doc_id}-fn{n}"
         ref = next(iter(el.iter("{*}ref", "{*}ptr")), None)
         href = None
-        if ref is not None and ref.get("target"):
-            href = target_href(ref.get("target").split()[0], self.doc.doc_id)
+        targets = (ref.get("target") or "").split() if ref is not None else []
+        if targets:  # an empty or blank target is shown without a link
+            href = target_href(targets[0], self.doc.doc_id)
         bibl = el.find("{*}bibl")
         status = el.get("subtype", "")
         extra = [

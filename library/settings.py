@@ -69,6 +69,10 @@ def _number(env: Mapping[str, str], name: str, default: float, lo: float, hi: fl
     return value
 
 
+DEFAULT_ADMIN_EMAIL = "librarian@localhost"
+DEFAULT_NAME = "Primary-source library: Stalin 1952-53, Putin 2022"
+
+
 def from_env(env: Mapping[str, str]) -> dict[str, Any]:
     """Flask config entries for the security settings (see README, Deployment and security)."""
     hours = _number(env, "LIBRARY_SESSION_HOURS", DEFAULT_SESSION_HOURS, 0.01, 24 * 366)
@@ -79,6 +83,10 @@ def from_env(env: Mapping[str, str]) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": dt.timedelta(hours=hours),
         "LOGIN_LIMITS": Limits(),
         "LIBRARY_PROXIES": int(_number(env, "LIBRARY_PROXIES", 0, 0, 10)),
+        # what OAI-PMH Identify says of the repository (harvesters write to adminEmail)
+        "LIBRARY_ADMIN_EMAIL": (env.get("LIBRARY_ADMIN_EMAIL") or "").strip()
+        or DEFAULT_ADMIN_EMAIL,
+        "LIBRARY_NAME": " ".join((env.get("LIBRARY_NAME") or "").split()) or DEFAULT_NAME,
     }
 
 

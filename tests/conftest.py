@@ -89,7 +89,10 @@ def wait_until_up(base: str, proc, log: Path, seconds: float = 60) -> None:
 def start_server(home: Path, sources: Path, **env_extra: str):
     """``library serve`` in its own process, on a free port: (process, base URL)."""
     port = _free_port()
-    env = dict(os.environ, LIBRARY_HOME=str(home), LIBRARY_SOURCES=str(sources), **env_extra)
+    # the suite asks for pictures and exports faster than a reader: the per-address limit
+    # (library/ratelimit.py) is raised unless a test sets it
+    env = dict(os.environ, LIBRARY_HOME=str(home), LIBRARY_SOURCES=str(sources),
+               **{"LIBRARY_RATE_BURST": "100000", **env_extra})
     home.mkdir(parents=True, exist_ok=True)
     log = open(home / "serve.log", "wb")  # a file, not a pipe: a full pipe would stall it
     proc = subprocess.Popen(

@@ -205,7 +205,9 @@ def test_manifest_overrides_what_the_file_says(scratch, tmp_path):
     doc = read_document(scratch.sources / f"{done.doc_id}.xml")
     assert (doc.title, doc.authors, doc.date, doc.type, doc.collection) == (
         "A sample report", ["Ann Author", "Bob Writer"], "1953-03-05", "report", "Samples")
-    assert doc.licence == "CC BY-SA 4.0" and doc.rights == "open"
+    assert (doc.licence, doc.licence_url, doc.rights) == (
+        "Creative Commons Attribution-ShareAlike 4.0 International",
+        "https://creativecommons.org/licenses/by-sa/4.0/", "open")
     facets = search(scratch, '"text without a meaning"').facets
     assert {v.value for v in facets["collection"]} == {"Samples"}
 

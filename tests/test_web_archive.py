@@ -83,7 +83,7 @@ def test_a_librarian_edits_a_record_and_a_new_version_is_kept(page, librarian_se
     page.fill("#title", "Memorandum on the harvest")
     page.fill("#date", "1953-13-01")  # no such month: refused, nothing changed
     page.click("form.record-edit button[type=submit]")
-    assert "date: '1953-13-01' is not a date" in page.inner_text(".error")
+    assert "date: '1953-13-01' is not an EDTF date" in page.inner_text(".error")
     assert (root / "sources" / f"{doc_id}.xml").read_bytes() == before
     page.fill("#date", "1953-07-10")
     page.fill("#authors", "Anastas Mikoyan")

@@ -26,6 +26,7 @@ from whoosh.analysis import Token as WToken
 from whoosh.analysis import Tokenizer
 from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector, TopCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 
 from .. import querytree as qt
 from ..analysis import ExactAnalyzer, TextAnalyzer, fold
@@ -344,8 +345,12 @@ class WhooshReader:
     costs time in proportion to the index (on 209k passages, about 150 ms)."""
 
     def __init__(self, folder: Path):
-        self.passages = whoosh_index.open_dir(folder, indexname=PASSAGES)
-        self.citations = whoosh_index.open_dir(folder, indexname=CITATIONS)
+        # Segments are read, not memory-mapped: a segment truncated under a mapping is SIGBUS
+        # (the worker dies mid-request), a truncated read is an error the searcher turns
+        # into 503 and a rebuild (issue 16; measured cost in the README)
+        storage = FileStorage(str(folder), supports_mmap=False, readonly=True)
+        self.passages = storage.open_index(PASSAGES)
+        self.citations = storage.open_index(CITATIONS)
         self.names = self.passages.schema["text"].analyzer.analyzer.names \
             if isinstance(self.passages.schema["text"].analyzer, LibraryTokenizer) \
             else frozenset()

@@ -9,7 +9,9 @@ from dataclasses import replace
 
 from lxml import etree
 
-from ..header import AVAILABILITY, CNE_URI, LANGUAGES, HeaderRecord, rights_code, tei_document
+from ..dates import date_element, try_parse
+from ..header import LANGUAGES, HeaderRecord, availability_element, tei_document
+from ..rights import map_rights
 from ..tei import NS, TEI_NS, XML_ID, XML_LANG, E, tag
 from . import Extracted, Metadata
 from .tei import add_ids
@@ -37,6 +39,16 @@ def normalise_date(value: str) -> str:
     return "-".join(p for p in m.groups() if p)
 
 
+def document_date(value: str) -> str:
+    """A stated date as EDTF (``1953-03~``, ``1952/1953``…), or as the ISO date it begins
+    with, or ''."""
+    parsed = try_parse(value) if value else None
+    return parsed.edtf if parsed else normalise_date(value)
+
+
+DEFAULT_COLLECTION = "Imported"
+
+
 def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str],
             collection: str) -> etree._Element:
     """A TEI document for text extracted from a non-TEI file."""
@@ -44,20 +56,20 @@ def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str
                  creators=[xml_text(c) for c in ex.creators])
     language = meta.language or ex.language or "und"
     source = meta.source or ex.source
-    rights_text = meta.rights or ex.rights
+    rights = map_rights(meta.rights or ex.rights)
     rec = HeaderRecord(
         doc_id=doc_id, title=meta.title or ex.title or doc_id,
-        authors=meta.creators or ex.creators, date=normalise_date(meta.date or ex.date),
+        authors=meta.creators or ex.creators, date=document_date(meta.date or ex.date),
         language=language, text_language=language, type=meta.type or ex.type or "document",
-        rights=rights_code(rights_text), licence=rights_text,
-        licence_url=CNE_URI if rights_code(rights_text) == "not-evaluated" else "",
+        rights=rights.statement.code, licence=rights.statement.label,
+        licence_url=rights.statement.uri, rights_note=rights.note,
         provenance=f"Imported from {original[0]}: " + "; ".join(ex.notes)
         + (f". Source: {source}" if source else "") + ".",
         bibl={"title": meta.title or ex.title or doc_id,
               "author": meta.creators or ex.creators,
-              "date": normalise_date(meta.date or ex.date), "url": source,
+              "date": document_date(meta.date or ex.date), "url": source,
               "note": meta.description or ex.description},
-        holding="full", inputs=[original], collection=collection or "Imported",
+        holding="full", inputs=[original], collection=collection or DEFAULT_COLLECTION,
     )
     div = E.div(type="text")
     n = 0
@@ -123,36 +135,47 @@ def enrich_tei(root: etree._Element, doc_id: str, ex: Extracted, meta: Metadata,
                   + (f"; {added} passage ids added" if added else "") + ".", type="provenance")
     note.append(E.idno(original[1], type="sha256", n=original[0]))
     notes.append(note)
-    if meta.rights:
-        publication = file_desc.find("tei:publicationStmt", NS)
-        licence = publication.find("tei:availability/tei:licence", NS)
-        if licence is not None:
-            licence.text = meta.rights
-        elif publication.find("tei:p", NS) is None:
-            publication.append(E.availability(E.licence(meta.rights),
-                                              status=AVAILABILITY[rights_code(meta.rights)],
-                                              n=rights_code(meta.rights)))
-        else:
-            notes.append(E.note(meta.rights, type="licence"))
+    if meta.rights:  # the batch's statement replaces the file's own
+        mapped = map_rights(meta.rights)
+        publication = _child(file_desc, "publicationStmt", before=("notesStmt", "sourceDesc"))
+        if publication.find("tei:p", NS) is None:
+            for old in publication.findall("tei:availability", NS):
+                publication.remove(old)
+            publication.append(availability_element(mapped))
+        else:  # a prose publicationStmt cannot take an availability: say it in a note
+            notes.append(E.note(mapped.statement.label, type="licence",
+                                target=mapped.statement.uri))
     profile = _child(header, "profileDesc", before=("xenoData", "revisionDesc"))
-    if meta.date:
-        creation = _child(profile, "creation")
+    creation = profile.find("tei:creation", NS)
+    stated = creation.find("tei:date", NS) if creation is not None else None
+    # the document's date made explicit where TEI expects it: the manifest's, else the one
+    # found elsewhere in the header (indexer.dates: never the file's posting date)
+    date = try_parse(meta.date) if meta.date else None
+    if date is None and ex.date and stated is None:
+        date = try_parse(ex.date)
+    if date is not None:
+        creation = _child(profile, "creation", before=("langUsage", "textClass", "abstract"))
         for old in creation.findall("tei:date", NS):
             creation.remove(old)
-        creation.insert(0, E.date(meta.date, when=normalise_date(meta.date)))
-    if meta.language:
-        usage = _child(profile, "langUsage")
+        creation.insert(0, date_element(date))
+    usage = profile.find("tei:langUsage", NS)
+    language = meta.language or (ex.language if usage is None else "")
+    if language:
+        usage = _child(profile, "langUsage", before=("textClass", "abstract"))
         for old in list(usage):
             usage.remove(old)
-        usage.append(E.language(LANGUAGES.get(meta.language, meta.language),
-                                ident=meta.language))
-    if meta.type or collection:
-        keywords = _child(_child(profile, "textClass"), "keywords")
-        for kind, value in (("doctype", meta.type), ("collection", collection)):
-            if value:
-                for old in keywords.findall(f"tei:term[@type='{kind}']", NS):
-                    keywords.remove(old)
-                keywords.append(E.term(value, type=kind))
+        usage.append(E.language(LANGUAGES.get(language, language), ident=language))
+    # one rule on the command line and the web: the manifest's collection, else the batch's,
+    # else the one the file states, else "Imported"
+    keywords = _child(_child(profile, "textClass"), "keywords")
+    own = keywords.find("tei:term[@type='collection']", NS)
+    if not collection and own is None:
+        collection = DEFAULT_COLLECTION
+    for kind, value in (("doctype", meta.type), ("collection", collection)):
+        if value:
+            for old in keywords.findall(f"tei:term[@type='{kind}']", NS):
+                keywords.remove(old)
+            keywords.append(E.term(value, type=kind))
     return added
 
 

@@ -9,11 +9,10 @@ from pathlib import Path
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from .. import ocr
+from .. import ocr, ocrtext
 from ..pages import PageReader
 from . import Block, Extracted, ReadOptions, RefusedInput
 from .pdf import ocr_summary
-from .text import paragraphs
 
 MAX_FRAMES = 2000
 
@@ -40,15 +39,18 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
         raise RefusedInput(f"{path.name}: not a readable image ({exc})") from None
     read_pages = reader.finish()
     blocks: list[Block] = []
+    ocr_paragraphs = ocrtext.document_paragraphs(read_pages)  # as printed, not line by line
     for n, page in sorted(read_pages.items()):
         blocks.append(Block("pb", str(n)))
         lang = ocr.ISO_LANG.get(page.lang, "")
-        blocks.extend(Block("p", p, lang) for p in paragraphs(page.text))
+        blocks.extend(Block("p", p, lang) for p in ocr_paragraphs[n])
     if not any(b.kind == "p" for b in blocks):
         raise RefusedInput(f"{path.name}: machine reading found no text in the image")
     languages = [ocr.ISO_LANG.get(r.lang, "") for r in read_pages.values() if r.text]
+    first = read_pages[1].text if 1 in read_pages else ""
     return [Extracted(
-        id_hint=path.stem, title=path.stem.replace("_", " "),
+        id_hint=path.stem, title=ocrtext.scan_title("", first, path.stem)[0],
+        date=ocrtext.date_line(first),
         language=max(set(languages), key=languages.count) if languages else "",
         blocks=blocks, pages=reader.pages,
         notes=[f"image, {len(read_pages)} page(s)", ocr_summary(read_pages)],

@@ -13,7 +13,7 @@ from pathlib import Path
 from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-from .. import ocr
+from .. import ocr, ocrtext
 from ..pages import FACSIMILE_DPI, OCR_DPI, PageReader, pdf_pages, render
 from . import Block, Extracted, ReadOptions, RefusedInput
 from .text import paragraphs
@@ -58,12 +58,13 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
                                             and len(t.strip()) < MIN_PAGE_TEXT)}
     pages, read = _pages(path, data, options, wanted)
     blocks: list[Block] = []
+    ocr_paragraphs = ocrtext.document_paragraphs(read)  # as printed, not line by line
     for n, text in enumerate(texts, start=1):
         blocks.append(Block("pb", str(n)))
         if n in read and len(read[n].text.strip()) >= min(MIN_PAGE_TEXT, len(text.strip()) + 1):
             # (forced OCR that found next to nothing where there is a layer: the layer)
             lang = ocr.ISO_LANG.get(read[n].lang, "")
-            blocks.extend(Block("p", p, lang) for p in paragraphs(read[n].text))
+            blocks.extend(Block("p", p, lang) for p in ocr_paragraphs[n])
         else:
             blocks.extend(Block("p", p) for p in paragraphs(text))
     if sum(len(b.text) for b in blocks if b.kind == "p") < MIN_TEXT:
@@ -74,7 +75,9 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
              + (f" ({len(texts) - len(read)} pages)" if read else "")]
     if read:
         notes.append(ocr_summary(read))
-    title = str(meta.get("/Title") or "").strip()
+    title, title_from = ocrtext.scan_title(str(meta.get("/Title") or ""),
+                                           read[1].text if 1 in read else "", path.stem)
+    notes.append(f"title from {title_from}")
     author = str(meta.get("/Author") or "").strip()
     created = _date(meta.get("/CreationDate"))
     if created:
@@ -83,7 +86,7 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
     languages = [ocr.ISO_LANG.get(r.lang, "") for r in read.values() if r.text]
     return [Extracted(
         id_hint=path.stem,
-        title=title or path.stem.replace("_", " "),
+        title=title, date=ocrtext.date_line(read[1].text) if 1 in read else "",
         creators=[a.strip() for a in re.split(r";| and ", author) if a.strip()],
         language=max(set(languages), key=languages.count) if languages else "",
         blocks=blocks, notes=notes, pages=pages,

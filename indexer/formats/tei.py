@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..tei import TEI_NS, XML_ID, local
+from ..dates import document_date
+from ..tei import NS, TEI_NS, XML_ID, XML_LANG, local, text_of
 from ..teidoc import PASSAGE_TAGS
 from ..validation import tei_errors
 from ..xmlsafe import XMLInputError, parse_bytes
@@ -44,7 +45,30 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
     else:
         notes.append("imported without schema validation (--no-validate)")
     hint = root.get(XML_ID) or path.stem
-    return [Extracted(id_hint=hint, tei=tree, notes=notes, warnings=warnings)]
+    date, where = document_date(root)
+    if date:
+        notes.append(f"the document's date {date} from {where}")
+    return [Extracted(id_hint=hint, tei=tree, notes=notes, warnings=warnings, date=date,
+                      language=_language(root, notes))]
+
+
+def _language(root, notes: list[str]) -> str:
+    """The language the header states (``langUsage``, else the root's ``xml:lang``), or, when
+    it states none, the one detected from the text (lingua, as for every other format)."""
+    stated = root.find("tei:teiHeader/tei:profileDesc/tei:langUsage/tei:language", NS)
+    if stated is not None and stated.get("ident"):
+        return stated.get("ident")
+    if root.get(XML_LANG):
+        return root.get(XML_LANG)
+    body = root.find("tei:text", NS)
+    if body is None:
+        return ""
+    from ..language import detect
+
+    found = detect(text_of(body)[:6000])
+    if found:
+        notes.append(f"language {found} detected (the header states none)")
+    return found
 
 
 def add_ids(root, doc_id: str) -> int:

@@ -119,6 +119,11 @@ class QueryBuilder:
         tokens = lex(text)
         check(tokens)
         plain = [t for t in tokens if t.kind == "word" and not _is_pattern(t.text)]
+        if len(plain) == len(tokens) and len(_once(plain)) < len(plain):
+            # words only: each counts once ("patrušev" × 111), here and in what follows
+            # (spelling suggestions, "also searched"): the query becomes its words, once each
+            tokens = plain = _once(plain)
+            text = " ".join(t.text for t in tokens)
         if len(plain) == len(tokens) and len(plain) >= QUOTATION_WORDS:
             return self._quotation(text, plain)
         also: list[str] = []
@@ -143,7 +148,7 @@ class QueryBuilder:
         safe = re.sub(r"[^\w\s'-]", " ", cleaned)
         parts = [qt.Or(tuple(n for n in (self.term("text", w, qt.Or),
                                          self.term(EXACT, w, qt.Or)) if n is not None))
-                 for w in safe.split()]
+                 for w in dict.fromkeys(safe.lower().split())]
         query = qt.normalize(qt.Or(tuple(parts), scale=0.9))
         if query is None:
             raise QueryError("the quotation has no word to search")
@@ -174,7 +179,7 @@ class QueryBuilder:
                 while i + len(run) < len(tokens) and tokens[i + len(run)].kind == "word" \
                         and not (after_not and negated_at is None):  # NOT takes one word
                     run.append(tokens[i + len(run)])
-                out.extend(("node", n) for n in self._words(run, sink))
+                out.extend(("node", n) for n in self._words(_once(run), sink))
                 i += len(run)
                 continue
             elif t.kind == "lparen":
@@ -281,6 +286,19 @@ class QueryBuilder:
         if _is_pattern(word) and target in WORD_FIELDS | STEMMED_FIELDS:
             return self.pattern(target, word, boost)
         return self.term(target, word, boost=boost)
+
+
+def _once(words: list[Token]) -> list[Token]:
+    """Words joined by AND (or pasted as a quotation), a repeated one kept once: repeating a
+    word changes nothing it finds, and each copy cost a term to score."""
+    seen: set[str] = set()
+    out = []
+    for t in words:
+        key = fold(t.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(t)
+    return out
 
 
 def _boosted(word: str) -> tuple[str, float]:

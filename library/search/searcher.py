@@ -154,7 +154,7 @@ class Searcher:
         # request's time
         with self.session() as s:
             self._state(s)
-            with limits.budget():
+            with limits.budget(limits.seconds_for(parsed.query)):
                 return self._search(s, parsed, req)
 
     def _search(self, s, parsed: ParsedQuery, req: SearchRequest) -> SearchResponse:
@@ -263,10 +263,11 @@ class Searcher:
     def _correct(self, s, parsed: ParsedQuery) -> str | None:
         """The query with each word that matches nothing replaced by the nearest indexed word
         (within two letters; the one in most passages)."""
-        text, changed = parsed.text, False
+        text, changed, seen = parsed.text, False, set()
         for token in lex(parsed.text):
-            if token.kind != "word" or not token.text.isalpha():
-                continue
+            if token.kind != "word" or not token.text.isalpha() or token.text in seen:
+                continue  # a repeated word is looked up once
+            seen.add(token.text)
             # the corrector's cost grows with the square of a word's length (33 s for one
             # of 30,000 letters); no real word is this long
             if len(token.text) > limits.MAX_FUZZY_WORD:
@@ -309,6 +310,12 @@ class Searcher:
         """One row per indexed document (its metadata as indexed), kept per generation."""
         with self.session() as s:
             return s.documents()
+
+    def generation(self) -> tuple:
+        """What names the index as it is now (its build and commit): summaries of the whole
+        store are kept until it changes (library/picturecache.py)."""
+        with self.session() as s:
+            return (self._folder, s.generation)
 
     # -- cross-references ---------------------------------------------------------------------
     def citations_to(self, doc_id: str) -> list[Citation]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
 
-from indexer.edit import EditError, RecordEdit, edit_record, editable
+from indexer import rights
+from indexer.edit import EditError, RecordEdit, edit_record, editable, record_values
 
 from . import auth
 from .context import document_or_404, lib
@@ -12,9 +13,16 @@ from .librarian import _check_csrf, login_required
 
 
 def _form_values(doc) -> dict[str, str]:
-    return {"title": doc.title, "authors": "\n".join(doc.authors),
-            "date": doc.date if doc.date != "undated" else "", "type": doc.type,
-            "language": doc.language, "rights": doc.licence, "collection": doc.collection}
+    values = record_values(doc)
+    values["authors"] = "\n".join(values["authors"])
+    return values
+
+
+def statement_groups() -> list[tuple[str, list[rights.Statement]]]:
+    """The rights statements a librarian chooses from, grouped by who publishes them."""
+    found = rights.choices()
+    return [("rightsstatements.org", [s for s in found if s.uri.startswith(rights.RS)]),
+            ("Creative Commons", [s for s in found if s.uri.startswith(rights.CC)])]
 
 
 @login_required
@@ -24,13 +32,16 @@ def edit_form(doc_id: str):
     if not editable(raw):
         abort(404)
     values, error, status = _form_values(doc), None, 200
+    if not rights.by_uri(values["rights"]):  # words no statement was named for
+        values["rights"] = rights.CNE.uri
     if request.method == "POST":
         _check_csrf()
         values = {k: request.form.get(k, "").strip() for k in _form_values(doc)}
         edit = RecordEdit(
             title=values["title"], authors=[a for a in values["authors"].splitlines()],
             date=values["date"], type=values["type"].lower(), language=values["language"],
-            rights=values["rights"], collection=values["collection"])
+            rights=values["rights"], collection=values["collection"],
+            rights_note=values["rights_note"])
         try:
             changed = edit_record(lib().paths, doc_id, edit, auth.current_user())
         except EditError as exc:
@@ -38,4 +49,5 @@ def edit_form(doc_id: str):
         else:
             return redirect(url_for("library.document", doc_id=doc_id,
                                     edited=",".join(changed) or "nothing"), code=303)
-    return render_template("edit.html", doc=doc, values=values, error=error), status
+    return render_template("edit.html", doc=doc, values=values, error=error,
+                           groups=statement_groups()), status

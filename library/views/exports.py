@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, request
+from flask import Response, abort, current_app, request
 
 from .. import cite
 from ..oai import Repository
@@ -46,6 +46,8 @@ def csl(doc_id: str):
 def oai():
     """OAI-PMH 2.0; GET and POST take the same arguments."""
     args = request.form if request.method == "POST" else request.args
-    repository = Repository(lib().store, external_url("library.oai"))
+    repository = Repository(lib().store, external_url("library.oai"),
+                            name=current_app.config["LIBRARY_NAME"],
+                            admin_email=current_app.config["LIBRARY_ADMIN_EMAIL"])
     return Response(repository.respond(args.to_dict(flat=False)),
                     mimetype="text/xml; charset=utf-8")

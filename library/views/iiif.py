@@ -51,9 +51,16 @@ def manifest(doc_id: str):
                      "profile": "http://www.tei-c.org/ns/1.0"}],
         "items": [_canvas(doc_id, p) for p in found],
     }
+    if any(p.words_url for p in found):  # machine-read words to search, with their boxes
+        data["service"] = [search_service(doc_id)]
     if _RIGHTS_URI.match(doc.licence_url or ""):
         data["rights"] = doc.licence_url
     return jsonify(data), 200, {"Access-Control-Allow-Origin": "*"}
+
+
+def search_service(doc_id: str) -> dict:
+    """The manifest's declaration of its IIIF Content Search 2.0 service (views.iiifsearch)."""
+    return {"id": _iiif(f"{doc_id}/search"), "type": "SearchService2"}
 
 
 def _canvas(doc_id: str, p: facsimiles.Page) -> dict:

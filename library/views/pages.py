@@ -12,6 +12,7 @@ from ..settings import base_url
 from ..wording import passage_label
 from . import archive, results
 from .context import cited_by, document_or_404, lib, search_request
+from .history import withdrawn_or_none
 
 
 def home():
@@ -54,24 +55,34 @@ ESSAY_TYPE = "essay"
 
 
 def timeline():
-    store = lib().store
-    docs = [d for d in store.all() if d.type != "register"]
-    essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
-    picture = pictures.timeline(essay.events if essay else [], essay.doc_id if essay else "",
-                                docs)
-    return render_template("picture.html", title="Timeline", picture=picture, docs=docs,
+    def draw():
+        store = lib().store
+        docs = [d for d in store.all() if d.type != "register"]
+        essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
+        cited = ({c.target_doc for c in lib().searcher.citations_from(essay.doc_id)}
+                 if essay else set())
+        picture = pictures.timeline(essay.events if essay else [],
+                                    essay.doc_id if essay else "", docs, cited)
+        return picture, pictures.timeline_listing(docs, cited), essay
+    picture, listing, essay = lib().pictures.get("timeline", lib().searcher.generation(), draw)
+    return render_template("picture.html", title="Timeline", picture=picture, listing=listing,
                            essay=essay, kind="timeline")
 
 
 def graph():
-    store = lib().store
-    essay = next((d for d in store.all() if d.type == ESSAY_TYPE), None)
-    if essay is None:
+    def draw():
+        store = lib().store
+        essay = next((d for d in store.all() if d.type == ESSAY_TYPE), None)
+        if essay is None:
+            return None
+        citations = lib().searcher.citations_from(essay.doc_id)
+        titles = {c.target_doc: (store.get(c.target_doc).title if store.get(c.target_doc)
+                                 else c.target_doc) for c in citations}
+        return pictures.citation_graph(essay, citations, titles), citations, titles, essay
+    drawn = lib().pictures.get("graph", lib().searcher.generation(), draw)
+    if drawn is None:
         abort(404)
-    citations = lib().searcher.citations_from(essay.doc_id)
-    titles = {c.target_doc: (store.get(c.target_doc).title if store.get(c.target_doc)
-                             else c.target_doc) for c in citations}
-    picture = pictures.citation_graph(essay, citations, titles)
+    picture, citations, titles, essay = drawn
     return render_template("picture.html", title="Citation graph", picture=picture,
                            citations=citations, titles=titles, essay=essay, kind="graph")
 
@@ -81,6 +92,9 @@ def query_help():
 
 
 def document(doc_id: str):
+    gone = withdrawn_or_none(doc_id)
+    if gone is not None:
+        return gone
     doc = document_or_404(doc_id)
     q = request.args.get("q", "").strip()
     found, error, highlight = None, None, None
@@ -144,6 +158,9 @@ def describe_target(note: RenderedNote) -> None:
 def document_xml(doc_id: str):
     data = lib().store.raw(doc_id)
     if data is None:
+        gone = withdrawn_or_none(doc_id)
+        if gone is not None:
+            return gone
         abort(404)
     return Response(data, mimetype="application/tei+xml",
                     headers={"Content-Disposition": f'inline; filename="{doc_id}.xml"'})

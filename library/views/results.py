@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Iterator
 
-from flask import Response, abort, request, url_for
+from flask import Response, abort, request, stream_with_context, url_for
 
-from .. import cite
+from .. import cite, escaping
 from ..search.query import lex
 from ..search.searcher import DocumentGroup, QueryError, SearchResponse
 from ..settings import base_url
@@ -21,21 +22,46 @@ from .context import int_arg, lib, search_request
 EXPORT_PAGE = 100  # documents fetched at a time while exporting a whole result set
 CSV_COLUMNS = ["rank", "doc_id", "title", "author", "date", "type", "matching_passages",
                "passage_id", "passage", "url", "left", "match", "right"]
+DEFAULT_EXPORT_ROWS = 5_000
+
+
+def export_rows() -> int:
+    """The most rows (CSV) or records (RIS, BibTeX) one export gives: ``LIBRARY_EXPORT_ROWS``,
+    5,000 by default. Past it the file ends with a line saying it was cut."""
+    try:
+        rows = int(os.environ.get("LIBRARY_EXPORT_ROWS", DEFAULT_EXPORT_ROWS))
+    except ValueError:
+        return DEFAULT_EXPORT_ROWS
+    return rows if rows > 0 else DEFAULT_EXPORT_ROWS
 
 
 def all_groups() -> Iterator[DocumentGroup]:
-    """Every document of the current search, in the order asked for, page after page."""
+    """Every document of the current search, in the order asked for, page after page. The
+    first page is searched at once (a bad query is a 400); later pages as the file streams,
+    and a later page that fails ends the file (``ExportCut``)."""
     req = search_request()
     req.per_page, req.page = EXPORT_PAGE, 1
-    while True:
-        try:
-            r = lib().searcher.search(req)
-        except QueryError as exc:
-            abort(400, description=str(exc))
-        yield from r.groups
-        if r.page >= r.pages:
-            return
-        req.page += 1
+    try:
+        first = lib().searcher.search(req)
+    except QueryError as exc:
+        abort(400, description=str(exc))
+
+    def pages() -> Iterator[DocumentGroup]:
+        r = first
+        while True:
+            yield from r.groups
+            if r.page >= r.pages:
+                return
+            req.page += 1
+            try:
+                r = lib().searcher.search(req)
+            except QueryError as exc:
+                raise ExportCut(str(exc)) from exc
+    return pages()
+
+
+class ExportCut(Exception):
+    """The export stopped before the end of the results (a row cap or a later page failed)."""
 
 
 def _filename(ext: str) -> str:
@@ -43,39 +69,84 @@ def _filename(ext: str) -> str:
     return f"search-{slug or 'results'}.{ext}"
 
 
-def _download(text: str, mimetype: str, ext: str) -> Response:
-    return Response(text, mimetype=f"{mimetype}; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{_filename(ext)}"'})
+def _download(chunks: Iterator[str], mimetype: str, ext: str) -> Response:
+    return Response(stream_with_context(chunks), mimetype=f"{mimetype}; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{_filename(ext)}"'})
+
+
+def _csv_line(values: list) -> str:
+    out = io.StringIO()
+    csv.writer(out).writerow(escaping.csv_row(values))
+    return out.getvalue()
 
 
 def export_csv() -> Response:
-    """One row per KWIC line (a passage without one: a row with its place only)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    root = base_url().rstrip("/")
-    for rank, g in enumerate(all_groups(), start=1):
-        for p in g.passages:
-            head = [rank, g.doc_id, g.title, g.author, g.date, g.type, g.count, p.passage_id,
-                    passage_label(p.passage_id), root + p.url]
-            for k in p.kwic or [None]:
-                writer.writerow(head + ([k.left, k.match, k.right] if k else ["", "", ""]))
-    return _download(out.getvalue(), "text/csv", "csv")
+    """One row per KWIC line (a passage without one: a row with its place only), streamed,
+    at most ``export_rows()`` rows."""
+    groups, cap, root = all_groups(), export_rows(), base_url().rstrip("/")
+
+    def rows() -> Iterator[str]:
+        yield _csv_line(CSV_COLUMNS)
+        n = 0
+        try:
+            for rank, g in enumerate(groups, start=1):
+                for p in g.passages:
+                    head = [rank, g.doc_id, g.title, g.author, g.date, g.type, g.count,
+                            p.passage_id, passage_label(p.passage_id), root + p.url]
+                    for k in p.kwic or [None]:
+                        if n >= cap:
+                            raise ExportCut(f"the export stops at {cap:,} rows; narrow the "
+                                            "search to export the rest")
+                        n += 1
+                        yield _csv_line(head + ([k.left, k.match, k.right] if k
+                                                else ["", "", ""]))
+        except ExportCut as cut:
+            yield _csv_line([f"# cut: {cut}"])
+    return _download(rows(), "text/csv", "csv")
 
 
-def _records(render) -> str:
-    store = lib().store
-    items = (cite.item(doc, base_url()) for g in all_groups()
-             if (doc := store.get(g.doc_id)) is not None)
-    return "\n".join(render(it).rstrip("\n") + "\n" for it in items)
+def _records(render) -> Iterator[str]:
+    groups, cap, store = all_groups(), export_rows(), lib().store
+
+    def records() -> Iterator[str]:
+        n = 0
+        try:
+            for g in groups:
+                doc = store.get(g.doc_id)
+                if doc is None:
+                    continue
+                if n >= cap:
+                    raise ExportCut(f"the export stops at {cap:,} records; narrow the search "
+                                    "to export the rest")
+                n += 1
+                yield ("\n" if n > 1 else "") + render(cite.item(doc, base_url())).rstrip("\n") \
+                    + "\n"
+        except ExportCut as cut:
+            yield render.cut_note(str(cut))
+    return records()
 
 
 def export_ris() -> Response:
-    return _download(_records(cite.ris), "application/x-research-info-systems", "ris")
+    return _download(_records(_Format(cite.ris, "\n")), "application/x-research-info-systems",
+                     "ris")
 
 
 def export_bib() -> Response:
-    return _download(_records(cite.bibtex), "application/x-bibtex", "bib")
+    return _download(_records(_Format(cite.bibtex, "\n% ")), "application/x-bibtex", "bib")
+
+
+class _Format:
+    """A record format and how a note that the file was cut is written in it (a RIS file
+    tolerates text between records; a BibTeX file, a % comment)."""
+
+    def __init__(self, render, prefix: str):
+        self.render, self.prefix = render, prefix
+
+    def __call__(self, it: cite.Item) -> str:
+        return self.render(it)
+
+    def cut_note(self, text: str) -> str:
+        return f"{self.prefix}{escaping.one_line(text)}\n"
 
 
 def export_links() -> list[tuple[str, str]]:

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from . import api, apidoc, edit, exports, iiif, librarian, pages, persons, results, sidebyside
+from . import (
+    api,
+    apidoc,
+    edit,
+    exports,
+    history,
+    iiif,
+    iiifsearch,
+    librarian,
+    pages,
+    persons,
+    results,
+    sidebyside,
+)
 
 ROUTES = [
     ("/", "home", pages.home),
@@ -22,7 +35,12 @@ ROUTES = [
     ("/doc/<docid:doc_id>/note/<n>", "side_by_side", sidebyside.note),
     ("/doc/<docid:doc_id>/original", "original", iiif.original),
     ("/doc/<docid:doc_id>/edit", "edit_record", edit.edit_form, ["GET", "POST"]),
+    ("/doc/<docid:doc_id>/history", "history", history.history_page),
+    ("/doc/<docid:doc_id>/diff", "diff", history.diff_page),
+    ("/doc/<docid:doc_id>/restore", "restore", history.restore, ["POST"]),
+    ("/doc/<docid:doc_id>/withdraw", "withdraw", history.withdraw, ["POST"]),
     ("/iiif/<docid:doc_id>/manifest.json", "iiif_manifest", iiif.manifest),
+    ("/iiif/<docid:doc_id>/search", "iiif_search", iiifsearch.search),
     ("/iiif/<docid:doc_id>/<n>/info.json", "iiif_info", iiif.info),
     ("/iiif/<docid:doc_id>/<n>/<region>/<size>/<rotation>/<name>", "iiif_image", iiif.image),
     ("/doc/<docid:doc_id>/cite.bib", "cite_bib", exports.bib),
