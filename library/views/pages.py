@@ -18,9 +18,14 @@ from .history import withdrawn_or_none
 
 
 def home():
-    docs = [d for d in lib().store.all() if d.type != "register"]
-    essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
-    return render_template("home.html", listing=results.home_listing(docs), essay=essay)
+    # sorted and paged from the index's one row per document; only the page's documents are
+    # read from the store (reading every file was the page's cost)
+    rows = [d for d in lib().searcher.documents().values() if d.type != "register"]
+    essay = next((r for r in rows if r.type == ESSAY_TYPE), None)  # linked from the intro
+    listing = results.home_listing(rows)
+    listing["documents"] = [d for d in map(lib().store.get, (r.doc_id for r in
+                                                              listing["documents"])) if d]
+    return render_template("home.html", listing=listing, essay=essay)
 
 
 def search():
