@@ -49,6 +49,9 @@
       conf.textContent = c ? " · " + fill(box.getAttribute("data-msg-conf"), {percent: c}) : "";
       box.setAttribute("data-current", numbers[i]);
       breaks.forEach(function (b, j) { if (b) { b.classList.toggle("pb-current", j === i); } });
+      items.forEach(function (li, j) {
+        if (j === i) { li.setAttribute("aria-current", "true"); } else { li.removeAttribute("aria-current"); }
+      });
       if (scrollText && breaks[i]) { breaks[i].scrollIntoView({block: "start"}); }
     }
 
@@ -218,6 +221,10 @@
       if (e.key === "[") { e.preventDefault(); show(current - 1, true); }
       if (e.key === "n" && hits.length) { e.preventDefault(); goToHit(hit + 1, true); }
       if (e.key === "N" && hits.length) { e.preventDefault(); goToHit(hit - 1, true); }
+    });
+    items.forEach(function (li, i) {
+      // a page in the strip turns the viewer to it (without script, the link opens its image)
+      li.querySelector("a").addEventListener("click", function (e) { e.preventDefault(); show(i, true); });
     });
     breaks.forEach(function (b, i) {
       if (!b) { return; }
