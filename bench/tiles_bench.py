@@ -8,7 +8,8 @@ The scans of tests/fixtures/ocr are imported once (after); the "before" store is
 store with each page image brought back to 150 dpi and its tiles removed. Prints the store's
 bytes per page (files, and disk use with 4 KiB blocks), and for a reader opening a document
 in Chromium at 390 and 1280 px: the time from the viewer's first request until the page
-image is first painted, and the image bytes loaded by then (median of 5 loads). Usage: python bench/tiles_bench.py
+image is first painted, and the image bytes loaded by then (median of 5 loads).
+Usage: python bench/tiles_bench.py
 """
 
 from __future__ import annotations
