@@ -102,7 +102,10 @@
       }
       // the text follows the image (on arrival the find bar has put its first match in view)
       var passage = announce && h.passage && document.getElementById(h.passage);
-      if (passage) {
+      var seen = passage && passage.getBoundingClientRect();
+      var under = document.querySelector(".findbar");
+      under = under ? under.getBoundingClientRect().bottom : 0;
+      if (passage && (seen.top < under || seen.bottom > window.innerHeight)) {  // out of view
         fromScroll = true;
         passage.scrollIntoView({block: "center"});
         setTimeout(function () { fromScroll = false; }, 300);
@@ -219,8 +222,9 @@
     element.addEventListener("keydown", function (e) {
       if (e.key === "]") { e.preventDefault(); show(current + 1, true); }
       if (e.key === "[") { e.preventDefault(); show(current - 1, true); }
-      if (e.key === "n" && hits.length) { e.preventDefault(); goToHit(hit + 1, true); }
-      if (e.key === "N" && hits.length) { e.preventDefault(); goToHit(hit - 1, true); }
+      // (in the viewer, n and N are its hits, not the text's matches: reader.js's keys)
+      if (e.key === "n" && hits.length) { e.preventDefault(); e.stopPropagation(); goToHit(hit + 1, true); }
+      if (e.key === "N" && hits.length) { e.preventDefault(); e.stopPropagation(); goToHit(hit - 1, true); }
     });
     items.forEach(function (li, i) {
       // a page in the strip turns the viewer to it (without script, the link opens its image)
