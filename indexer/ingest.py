@@ -27,6 +27,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from . import seedguard
 from .archival import NO_RIGHTS_WARNING, add_not_evaluated, add_validation_note, has_rights
 from .formats import (
     IMAGE_SUFFIXES,
@@ -239,9 +240,11 @@ class Importer:
                                                "duplicate: same content as another file of "
                                                "this batch"))
             return
-        # the same file as a new version of its own document is read again (library reocr)
-        rereading = bool(self.options.replace) and \
+        # the same file as a new version of its own document is read again (library reocr);
+        # so is the original of a damaged document given with --replace: it repairs it
+        rereading = bool(self.options.replace) and (
             self.state.known.get(digest) == self.options.replace
+            or seedguard.damaged(self.paths.sources, self.options.replace))
         if digest in self.state.known and not rereading:
             # a file of several records may have been cut short (a killed import): its
             # records not yet in the store go in, the others are skipped
@@ -277,6 +280,13 @@ class Importer:
     def _identity(self, path: Path, ex: Extracted, key: str, claimed: str) -> tuple[str, str]:
         """(document id, what the report says of it)."""
         state = self.state
+        if claimed or state.keys.get(key):
+            refused = seedguard.refuse_seed(claimed or state.keys[key], self.paths.seeds,
+                                            self.paths.sources)
+            if refused and claimed:
+                raise RefusedInput(f"{path.name}: {refused}")
+            if refused:  # the same original path as a seed's: a new document, not a version
+                key = ""
         if claimed:
             how = "--replace" if self.options.replace else "manifest identifier"
             if claimed in self.batch_ids:

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from indexer.formats import KNOWN_SUFFIXES
@@ -35,8 +36,8 @@ def csrf_token() -> str:
 def _check_csrf() -> None:
     sent = request.form.get("csrf", "")
     if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-        abort(400, description="the form has expired or did not come from this site; "
-                               "reload the page and send it again")
+        abort(400, description=_("the form has expired or did not come from this site; "
+                                 "reload the page and send it again"))
 
 
 def login_required(view):
@@ -66,7 +67,7 @@ def login():
             return redirect(auth.safe_next(request.args.get("next"),
                                            url_for("library.import_form")))
         else:
-            error, status = "Unknown name or wrong password.", 401
+            error, status = _("Unknown name or wrong password."), 401
     return render_template("login.html", error=error), status, headers
 
 
@@ -96,9 +97,10 @@ def import_submit():
     manifest_upload = request.files.get("manifest")
     error = None
     if not files:
-        error = "Choose at least one file to import."
+        error = _("Choose at least one file to import.")
     elif len(files) > MAX_FILES:
-        error = f"{len(files)} files is more than the {MAX_FILES} one batch may hold."
+        error = _("%(n)s files is more than the %(max)s one batch may hold.",
+                  n=len(files), max=MAX_FILES)
     if error:
         return _form(error, 400)
     job_id = new_job_id()
@@ -115,17 +117,17 @@ def import_submit():
             target.parent.mkdir(parents=True, exist_ok=True)
             upload.save(target)
             if target.stat().st_size > MAX_FILE_BYTES:
-                raise ValueError(f"{upload.filename}: over the limit of "
-                                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB per file")
+                raise ValueError(_("%(name)s: over the limit of %(mb)s MB per file",
+                                   name=upload.filename, mb=MAX_FILE_BYTES // (1024 * 1024)))
             names[str(target)] = upload.filename
         manifest_file = ""
         if manifest_upload and manifest_upload.filename:
             manifest_path = folder / "manifest.csv"
             manifest_upload.save(manifest_path)
-            _, problems = read_manifest(manifest_path)
+            _rows, problems = read_manifest(manifest_path)
             manifest_file = str(manifest_path)
             if problems:
-                raise ValueError("the manifest has problems; nothing was imported: "
+                raise ValueError(_("the manifest has problems; nothing was imported: ")
                                  + "; ".join(p.replace(str(manifest_path), "manifest")
                                              for p in problems))
     except ValueError as exc:
