@@ -26,13 +26,15 @@ from pathlib import Path
 from lxml import etree
 from PIL import Image
 
-from . import limits, ocr, ocrtext
+from . import limits, ocr, ocrtext, tiles
 from .processes import alive
 from .tei import NS, XML_ID, E
 
 OCR_DPI = 300  # what Tesseract reads best
-FACSIMILE_DPI = 150  # what is kept and shown: legible when zoomed, a few hundred KB a page
-MAX_SIDE = 2400  # facsimiles of image files are scaled down to this many pixels at most
+# what is kept and shown: the resolution OCR read, so that zooming into a carbon copy shows
+# what the machine saw (deep zoom, from tiles: indexer.tiles)
+FACSIMILE_DPI = OCR_DPI
+MAX_SIDE = 10000  # facsimiles of image files are scaled down to this many pixels at most
 JPEG_QUALITY = 80
 
 
@@ -225,6 +227,7 @@ def keep(pages: list[PageImage], sources: Path, doc_id: str, digest: str) -> Non
         tmp.replace(target)
         if page.ocr is not None and page.ocr.words:
             ocrtext.write_words(target.with_name(ocrtext.words_name(target.name)), page.ocr)
+        tiles.make(target)
 
 
 def add_facsimile(root: etree._Element, doc_id: str, pages: list[PageImage],
