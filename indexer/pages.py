@@ -107,7 +107,8 @@ def capped_dpi(n: int, width_pt: float, height_pt: float, dpi: float) -> tuple[f
     pixels = (width_pt * dpi / 72) * (height_pt * dpi / 72)
     if pixels <= cap:
         return dpi, ""
-    lower = 72 * math.sqrt(cap / max(width_pt * height_pt, 1))
+    # (a hair under: the renderer rounds each side up)
+    lower = 72 * math.sqrt(cap / max(width_pt * height_pt, 1)) * 0.999
     return lower, (f"page {n} ({width_pt:.0f} × {height_pt:.0f} pt) was rendered at "
                    f"{lower:.0f} dpi, not {dpi:.0f}: at {dpi:.0f} dpi it would have "
                    f"{pixels:,.0f} pixels, over the limit of {cap:,} "
