@@ -57,10 +57,12 @@ def passage_records(doc: Document, register: Register):
     year = doc.year if doc.year is not None else 0
     # a date that is a range is found under every year it spans (at most 200 of them)
     years = list(range(year, min(doc.year_to or year, year + 199) + 1)) if year else [0]
+    lead = True  # the first passage indexed carries the document's row (engines.documents)
     for position, passage in enumerate(doc.passages):
         if not passage.id or not passage.text:
             continue
         yield {
+            "lead": lead,
             "passage_id": passage.id, "doc_id": doc.doc_id, "tei_sha": doc.sha256,
             "kind": passage.kind,
             "position": position, "title": doc.title, "author": doc.author,
@@ -70,6 +72,7 @@ def passage_records(doc: Document, register: Register):
             "persons": ",".join(register.persons_in(passage.text)),
             "text": passage.text, "text_exact": passage.text,
         }
+        lead = False
 
 
 def citation_records(doc: Document):

@@ -12,10 +12,11 @@ from werkzeug.routing import BaseConverter
 from indexer.index import ensure_index
 from indexer.paths import Paths
 
-from . import i18n
+from . import i18n, ratelimit
 from .blueprint import blueprint
 from .documents import DocumentStore
 from .jobs import JobRunner
+from .picturecache import PerGeneration
 from .search.searcher import Searcher
 from .settings import from_env
 from .users import secret_key
@@ -35,6 +36,7 @@ class Library:
         self.store = DocumentStore(paths.sources)
         self.searcher = Searcher.for_store(paths.index, paths.sources)
         self.jobs = JobRunner(paths)
+        self.pictures = PerGeneration()  # timeline, graph, register counts, per index generation
 
 
 def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
@@ -63,6 +65,7 @@ def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
     app.extensions["library"] = Library(paths)
     i18n.init(app)  # gettext in templates (_) and views
     app.register_blueprint(blueprint)
+    ratelimit.init(app, paths.home)  # 429 past the limit on exports, traces, pictures, OAI
 
     @app.after_request
     def security_headers(response):

@@ -3,6 +3,7 @@ the transcription, what the IIIF manifest lists, and where each image lies in th
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from indexer.tei import NS, XML_ID
 from indexer.teidoc import Document
 
 _SAFE = re.compile(r"^facsimiles/[a-z0-9][a-z0-9.-]*/[A-Za-z0-9._-]+\.(jpg|png)$")
+_SAFE_WORDS = re.compile(r"^facsimiles/[a-z0-9][a-z0-9.-]*/[A-Za-z0-9._-]+\.words\.json$")
 
 
 @dataclass
@@ -24,6 +26,7 @@ class Page:
     confidence: float | None = None  # mean OCR word confidence, 0-1, when machine-read
     ocr_lang: str = ""
     ocr_note: str = ""
+    words_url: str = ""  # its OCR's words and their boxes (indexer.ocrtext), when machine-read
 
     @property
     def percent(self) -> int | None:
@@ -57,11 +60,14 @@ def pages(doc: Document) -> list[Page]:
         note = surface.find("tei:note[@type='ocr']", NS)
         cert = note.get("cert") if note is not None else None
         confidence = _confidence(cert)
+        media = surface.find("tei:media[@type='ocr-words']", NS)
+        words = media.get("url", "") if media is not None else ""
         found.append(Page(
             n=surface.get("n") or str(len(found) + 1), surface_id=surface.get(XML_ID, ""),
             url=url, width=_pixels(graphic.get("width")), height=_pixels(graphic.get("height")),
             confidence=confidence, ocr_lang=note.get("n", "") if note is not None else "",
-            ocr_note="".join(note.itertext()) if note is not None else ""))
+            ocr_note="".join(note.itertext()) if note is not None else "",
+            words_url=words if _SAFE_WORDS.match(words) and ".." not in words else ""))
     return found
 
 
@@ -87,3 +93,49 @@ def original(sources: Path, doc: Document) -> tuple[str, Path] | None:
         if kept:
             return name, kept[0]
     return None
+
+
+# -- deep zoom: the tiles libvips cut at import (indexer.tiles) ----------------------------------
+_REGION = re.compile(r"^\d{1,6},\d{1,6},\d{1,6},\d{1,6}$")
+_SIZE = re.compile(r"^(\d{1,6}),(\d{0,6})$")
+
+
+def tiles_folder(sources: Path, p: Page) -> Path:
+    return sources / p.url.rsplit(".", 1)[0]
+
+
+def tile_info(sources: Path, p: Page) -> tuple[list[dict], list[dict]]:
+    """(``tiles``, ``sizes`` beyond the full one) of a page's IIIF info, or ([], []) when it
+    has no tiles (imported before them, or libvips was missing)."""
+    folder = tiles_folder(sources, p)
+    try:
+        data = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+        thumbs = [d.name for d in (folder / "full").iterdir() if _SIZE.match(d.name)]
+    except (OSError, ValueError):
+        return [], []
+    found = []
+    for t in data.get("tiles", []) if isinstance(data, dict) else []:
+        if isinstance(t, dict) and isinstance(t.get("width"), int) and all(
+                isinstance(f, int) for f in t.get("scaleFactors", [])):
+            found.append({"width": t["width"], "height": t.get("height", t["width"]),
+                          "scaleFactors": t["scaleFactors"]})
+    sizes = []
+    for name in sorted(thumbs, key=lambda s: int(s.split(",")[0])):
+        w, h = name.split(",")
+        if h:
+            sizes.append({"width": int(w), "height": int(h)})
+    return found, sizes
+
+
+def tile_path(sources: Path, p: Page, region: str, size: str) -> Path | None:
+    """The file of one tile (or the thumbnail: region ``full``), when it was made."""
+    m = _SIZE.match(size)
+    if not (m and (region == "full" or _REGION.match(region))):
+        return None
+    folder = tiles_folder(sources, p) / region
+    exact = folder / size / "0" / "default.jpg"
+    if m.group(2) or exact.is_file():
+        return exact if exact.is_file() else None
+    # "w," (the height left to the server): the one size of that width libvips wrote
+    found = sorted(folder.glob(f"{m.group(1)},*/0/default.jpg"))
+    return found[0] if found else None

@@ -84,43 +84,72 @@ class Box:
 
 
 class Placer:
-    """Places label blocks beside an axis, each as near the axis as it can go without covering
-    another label or another label's leader line (the line from its mark to the axis)."""
+    """Places label blocks beside an axis, each as near the axis as it can go while no label
+    covers another label, no label lies across another's leader line (the line from its mark
+    to the axis), and its own leader crosses no label already placed. Fixed obstacles (the
+    axis's own labels) can be given too.
 
-    def __init__(self, axis_y: float, direction: int, gap: float = 6, step: float = 8):
+    Cost: each placement looks at the blocks placed so far, at most ``max_steps`` distances;
+    the pictures draw a bounded number of labels (a summary past that), so a picture's layout
+    costs the same whatever the size of the store."""
+
+    def __init__(self, axis_y: float, direction: int, gap: float = 6, step: float = 8,
+                 max_steps: int = 400):
         self.axis_y = axis_y
         self.direction = direction  # -1: above the axis, +1: below it
         self.gap = gap
         self.step = step
-        self.placed: list[tuple[Box, float]] = []  # label box, leader x
+        self.max_steps = max_steps
+        self.placed: list[tuple[Box, float | None]] = []  # label box, leader x (None: none)
 
-    def _free(self, box: Box) -> bool:
-        """Clear of every placed block, and of every placed block's leader line. (A leader of
-        this block crossing a block nearer the axis cannot be helped by moving further out:
-        labels are drawn with a halo, so such a line passes behind the words.)"""
+    def obstacle(self, box: Box) -> None:
+        """A box no label may cover and no leader may cross (e.g. an axis label)."""
+        self.placed.append((box, None))
+
+    def _near(self, box: Box) -> float:
+        """The distance from the axis to the box's nearer edge."""
+        return box.y0 - self.axis_y if self.direction > 0 else self.axis_y - box.y1
+
+    def _free(self, box: Box, leader_x: float) -> bool:
         g = self.gap
+        reach = self._near(box)  # this block's leader runs from the axis to here
         for other, other_x in self.placed:
             if box.x0 - g < other.x1 and other.x0 < box.x1 + g and \
                     box.y0 - g < other.y1 and other.y0 < box.y1 + g:
-                return False
-            o_near, o_far = sorted((self.axis_y, other.y1 if self.direction < 0 else other.y0))
-            if box.x0 - g <= other_x <= box.x1 + g and o_near < box.y1 and box.y0 < o_far:
-                return False
+                return False  # covers another label
+            if other_x is not None:
+                o_near, o_far = sorted((self.axis_y, other.y1 if self.direction < 0
+                                        else other.y0))
+                if box.x0 - g <= other_x <= box.x1 + g and o_near < box.y1 and box.y0 < o_far:
+                    return False  # lies across another's leader
+            if other.x0 - g <= leader_x <= other.x1 + g and self._near(other) - g < reach:
+                return False  # its own leader would cross another label
         return True
 
+    def blocked(self, leader_x: float, offset: float) -> float:
+        """How far out a leader at ``leader_x`` may reach before it meets a placed label
+        (infinity when nothing stands in its way)."""
+        g, limit = self.gap, float("inf")
+        for other, _ in self.placed:
+            if other.x0 - g <= leader_x <= other.x1 + g:
+                limit = min(limit, self._near(other) - g)
+        return limit
+
     def place(self, x0: float, width: float, height: float, leader_x: float,
-              offset: float) -> Box:
+              offset: float) -> Box | None:
         """The nearest free place for a block of ``width`` × ``height`` starting at ``x0``, at
-        least ``offset`` from the axis (blocks placed from right to left, each starting at its
-        mark, keep their own leaders clear)."""
-        k = 0
-        while True:
+        least ``offset`` from the axis, or None when there is none (every place would put a
+        label across a leader)."""
+        limit = self.blocked(leader_x, offset)
+        for k in range(self.max_steps):
             d = offset + k * self.step
+            if d > limit:
+                return None
             if self.direction < 0:
                 box = Box(x0, self.axis_y - d - height, x0 + width, self.axis_y - d)
             else:
                 box = Box(x0, self.axis_y + d, x0 + width, self.axis_y + d + height)
-            if self._free(box):
+            if self._free(box, leader_x):
                 self.placed.append((box, leader_x))
                 return box
-            k += 1
+        return None

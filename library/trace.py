@@ -31,6 +31,7 @@ from .search.errors import QueryError
 from .search.searcher import Searcher
 
 CANDIDATES = 40
+BUILD_SECONDS = 600.0  # one quotation traced by ``library build`` (readers' get the web's)
 RETRIEVAL_WORDS = 15
 NEAR = 0.8  # similarity above which a misspelt or noisy word counts as (0.8 of) a match
 _BRACKETED = re.compile(r"\[[^\]]*\]")
@@ -72,7 +73,8 @@ class Tracer:
         ``limits.QueryTooSlow``; readers' quotations are checked first with ``check_length``."""
         started = time.perf_counter()
         text = clean(quotation)
-        with limits.budget(), self.searcher.session() as s:
+        # the session first: opening a new index generation is not the trace's time
+        with self.searcher.session() as s, limits.budget():
             analyzer = self.searcher.builder.stemmed
             q_tokens = [t.text for t in analyzer(text)]
             if not q_tokens:
@@ -199,6 +201,8 @@ def locator(paths: Paths) -> Callable[[str, str], tuple[str, str, float] | None]
     tracer = Tracer(Searcher.for_store(paths.index, paths.sources))
 
     def best(quote: str, exclude: str) -> tuple[str, str, float] | None:
-        matches, _ = tracer.trace(quote, limit=1, exclude=exclude)
+        # a build's own bound, not a web request's: a large library must not fail its build
+        with limits.budget(BUILD_SECONDS):
+            matches, _ = tracer.trace(quote, limit=1, exclude=exclude)
         return (matches[0].doc_id, matches[0].passage_id, matches[0].score) if matches else None
     return best

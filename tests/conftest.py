@@ -71,7 +71,7 @@ def http_get(url: str) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
-def wait_until_up(base: str, proc, log: Path, seconds: float = 60) -> None:
+def wait_until_up(base: str, proc, log: Path, seconds: float = 180) -> None:
     """Wait for a server process to answer, or kill it and fail with its log."""
     deadline = time.monotonic() + seconds
     while True:
@@ -89,7 +89,10 @@ def wait_until_up(base: str, proc, log: Path, seconds: float = 60) -> None:
 def start_server(home: Path, sources: Path, **env_extra: str):
     """``library serve`` in its own process, on a free port: (process, base URL)."""
     port = _free_port()
-    env = dict(os.environ, LIBRARY_HOME=str(home), LIBRARY_SOURCES=str(sources), **env_extra)
+    # the suite asks for pictures and exports faster than a reader: the per-address limit
+    # (library/ratelimit.py) is raised unless a test sets it
+    env = dict(os.environ, LIBRARY_HOME=str(home), LIBRARY_SOURCES=str(sources),
+               **{"LIBRARY_RATE_BURST": "100000", **env_extra})
     home.mkdir(parents=True, exist_ok=True)
     log = open(home / "serve.log", "wb")  # a file, not a pipe: a full pipe would stall it
     proc = subprocess.Popen(

@@ -84,8 +84,8 @@ def test_one_document_gives_one_ris_record_and_one_bibtex_entry(client, doc_id):
     assert not library.failed_blocks
     (entry,) = library.entries
     assert entry.key == doc_id
-    assert set(entry.fields_dict) <= {"title", "author", "year", "month", "publisher", "url",
-                                      "language", "note"}
+    assert set(entry.fields_dict) <= {"title", "author", "year", "month", "date", "journal",
+                                      "publisher", "url", "language", "note", "copyright"}
 
 
 def test_injected_fields_stay_inside_their_value(client):
@@ -110,3 +110,33 @@ def test_exports_stop_at_the_row_cap_and_say_so(client, monkeypatch):
     assert len(rispy.loads(client.get("/search/export.ris?q=Stalin").text)) == 3
     bib = bibtexparser.parse_string(client.get("/search/export.bib?q=Stalin").text)
     assert len(bib.entries) == 3
+
+
+def test_expensive_routes_answer_429_with_retry_after_past_the_limit(tmp_path, monkeypatch):
+    """One client cannot crowd out the others: past the burst, a 429 that says when to come
+    back; another address is served; the count is shared by every worker (one SQLite file)."""
+    monkeypatch.setenv("LIBRARY_RATE_BURST", "3")
+    monkeypatch.setenv("LIBRARY_RATE_PER_MINUTE", "0.06")  # one a 1,000 s: no refill in the test
+    paths = Paths(seeds=ROOT / "seeds", sources=ROOT / "sources", home=tmp_path / "var")
+    build_index(paths.sources, paths.index)
+    one, two = create_app(paths, prepare_index=False), create_app(paths, prepare_index=False)
+    me = {"REMOTE_ADDR": "203.0.113.7"}
+    statuses = [app.test_client().get("/timeline", environ_base=me).status_code
+                for app in (one, two, one, two)]
+    assert statuses == [200, 200, 200, 429]  # two "workers", one count
+    r = one.test_client().get("/api/trace?q=blind+kittens", environ_base=me)
+    assert r.status_code == 200  # each kind of route has its own count
+    r = two.test_client().get("/search/export.csv?q=Stalin", environ_base=me)
+    assert r.status_code == 200
+    r = one.test_client().get("/graph", environ_base=me)
+    assert r.status_code == 429 and 1 <= int(r.headers["Retry-After"]) <= 1000
+    other = one.test_client().get("/timeline", environ_base={"REMOTE_ADDR": "198.51.100.2"})
+    assert other.status_code == 200
+    assert one.test_client().get("/", environ_base=me).status_code == 200  # ordinary pages
+
+
+def test_every_document_of_the_store_answers_200(client):
+    ids = [p.stem for p in (ROOT / "sources").glob("*.xml")] + list(hostile.DOCUMENTS)
+    bad = {i: s for i in ids if (s := client.get(f"/doc/{i}").status_code) != 200
+           and i != "persons"}
+    assert bad == {}

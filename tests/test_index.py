@@ -19,7 +19,7 @@ def search(paths, q, **kw):
 
 def test_one_entry_per_passage_with_document_metadata(repo_paths):
     with Searcher(repo_paths.index).session() as s:
-        stored = [s.stored(key) for key, _ in s.search(qt.Every(), None)]
+        stored = [s.stored(key) for key, _ in s.search(qt.Every(), s.doc_count())]
     assert len({f["passage_id"] for f in stored}) == len(stored) > 300
     documents = {p.stem for p in document_paths(repo_paths.sources)} - {"persons"}
     assert {f["doc_id"] for f in stored} == documents  # the register has no passages
@@ -28,7 +28,7 @@ def test_one_entry_per_passage_with_document_metadata(repo_paths):
     assert gottwald["type"] == "letter" and "Stalin" in gottwald["author"]
     with Searcher(repo_paths.index).session() as s:  # persons named: indexed by id
         tagged = {s.stored(key)["passage_id"]
-                  for key, _ in s.search(qt.Term("persons", "gottwald"), None)}
+                  for key, _ in s.search(qt.Term("persons", "gottwald"), s.doc_count())}
     assert f"{ESSAY}-p4" in tagged and "stalin-1950-08-27-gottwald-bibl" in tagged
 
 

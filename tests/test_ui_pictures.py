@@ -67,3 +67,60 @@ def test_timeline_labels_are_not_cut_and_2022_is_drawn_apart(page, server):
             .find(e => e.textContent.startsWith(t)).getBoundingClientRect().top;
         return [y('2022, January'), y(label)]; }""", "Russia invades Ukraine")
     assert top[1] > top[0]  # 2022's events are in 2022's part, not over 1952
+
+
+# the wide timeline's geometry on screen: each leader line, each label's box, each axis label,
+# and each mark with the date it stands for
+GEOMETRY_JS = """() => {
+    const svg = [...document.querySelectorAll('.picture svg')]
+        .find(s => s.getBoundingClientRect().width > 0);
+    const box = e => { const r = e.getBoundingClientRect();
+                       return {x0: r.left, y0: r.top, x1: r.right, y1: r.bottom}; };
+    const marks = [...svg.querySelectorAll('a[data-day]')].map(a => {
+        const m = a.querySelector('circle, rect');
+        return {day: a.dataset.day, when: a.dataset.when, x: box(m).x0 + box(m).x1 - box(m).x0,
+                cx: (box(m).x0 + box(m).x1) / 2, label: a.querySelector('title').textContent,
+                texts: a.querySelectorAll('text').length}; });
+    return {wide: svg.classList.contains('pic-wide'),
+            leaders: [...svg.querySelectorAll('line.leader')].map(l => ({...box(l),
+                owner: l.parentElement.querySelector('title').textContent})),
+            labels: [...svg.querySelectorAll('a[data-day] text')].map(t => ({...box(t),
+                owner: t.parentElement.querySelector('title').textContent,
+                text: t.textContent})),
+            ticks: [...svg.querySelectorAll('text.tick')].map(t => ({...box(t),
+                text: t.textContent})),
+            marks}; }"""
+
+
+def _crosses(line: dict, box: dict) -> bool:
+    x = (line["x0"] + line["x1"]) / 2
+    return box["x0"] - 0.5 < x < box["x1"] + 0.5 and line["y0"] < box["y1"] - 0.5 and \
+        box["y0"] + 0.5 < line["y1"]
+
+
+def test_no_leader_line_crosses_a_label_and_every_mark_is_at_its_date(page, server):
+    page.goto(server + "/timeline")
+    g = page.evaluate(GEOMETRY_JS)
+    if not g["wide"]:
+        pytest.skip("the narrow timeline has no leader lines")
+    assert len(g["leaders"]) >= 15
+    crossing = [(line["owner"][:40], b["text"]) for line in g["leaders"]
+                for b in g["labels"] + g["ticks"] if _crosses(line, b)]
+    assert crossing == []
+    # every item of the committed store gets its label
+    assert [m["label"] for m in g["marks"] if m["texts"] == 0] == []
+    # marks at their dates: the 1949–1953 panel's scale, read from two of its marks
+    import datetime as dt
+
+    def day(m):
+        return dt.date.fromisoformat(m["day"])
+    early = [m for m in g["marks"] if day(m).year < 2000]
+    a = min(early, key=day)
+    b = max(early, key=day)
+    scale = (b["cx"] - a["cx"]) / (day(b) - day(a)).days
+    for m in early:
+        assert abs(a["cx"] + scale * (day(m) - day(a)).days - m["cx"]) < 1.5, m
+    # Economic Problems (dated 1952 in its file) sits where its event says: October 1952
+    (doc,) = [m for m in early if m["label"].startswith("1952: Economic Problems")]
+    (event,) = [m for m in early if m["label"].startswith("1952-10: Economic Problems")]
+    assert abs(doc["cx"] - event["cx"]) < 1 and doc["day"].startswith("1952-10")

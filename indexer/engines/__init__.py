@@ -1,7 +1,7 @@
 """The search engine behind the library, as one interface with an adapter per engine.
 
 Only the adapters (``whoosh_engine``, ``tantivy_engine``) import an engine. Everything else —
-the build in ``indexer/index.py``, the searcher, highlighting, grouping, name widening, spelling
+the build in ``indexer/index.py``, the searcher, highlighting, name widening, spelling
 correction, tracing — speaks to this interface, in the engine-neutral query tree of
 ``indexer.querytree`` and with words analysed by ``indexer.analysis`` (engines are handed
 analysed words, so both index exactly the same terms).
@@ -10,17 +10,47 @@ An index folder holds ``engine.json`` naming the engine that made it; a folder m
 another engine than the one chosen is rebuilt (``ensure_index``).
 
 Write side: :class:`Writer` (delete a document's passages and citations, add passages and
-citations, commit one generation). Read side: :class:`Session`, one generation of the index,
-for one request at a time: every match of a query with its score (the searcher needs every
-match for facets and exact per-document counts), stored fields, the columns facets count,
-citations, and the term statistics spelling correction needs.
+citations, commit one generation).
+
+Read side: :class:`Session`, one generation of the index, for one request at a time.
+``Session.query(Plan) -> Answer`` answers the whole question a results page asks, inside the
+engine, and never hands every match to Python:
+
+- the plan: the query tree (boosts in it are honoured by both engines), filters (more trees,
+  each required, unscored), the sort (``relevance``, ``date``, ``date-desc``, ``title``), the
+  page of *documents* wanted (``offset``, ``limit``), the best passages wanted per document
+  (``passages``; None: every matching passage of the page's documents, in score order), the
+  facets wanted (index fields, each counted by documents), how many of the best passages
+  overall to report (``ranked``) and the :class:`Budget`;
+- the answer: the total of matching passages and of matching documents, the page of
+  documents, each with its exact number of matching passages and its best passages (keys and
+  scores), the facet counts (documents per value), and the best passages overall.
+
+Order, defined so that both engines agree wherever their scores do: passages by score
+descending, then index order (their key, ascending). Documents by relevance: those holding one
+of the ``top`` best passages, in the order of their best passage; then the others by their
+number of matching passages, descending, then ``doc_id``. By date: dated documents by (date,
+``doc_id``), ascending or both descending for ``date-desc``, then the undated by ``doc_id``.
+By title: (casefolded title, ``doc_id``).
+
+Facets: ``type``, ``language``, ``collection``, ``year``, ``decade`` (from ``year``) and
+``authors`` are a document's metadata, the same in each of its passages: a document counts
+once for its value(s). ``persons`` is per passage: a document counts once for each person one
+of its matching passages names. Values ``""`` and year ``0`` (unknown) are not counted.
+
+Besides ``query``: stored fields of a passage by key, one passage found by a field, the
+citations, per-document metadata (``documents``: the lists the library's pages show, one row
+per document, without walking passages), and the term statistics spelling correction needs
+(``doc_frequency``, ``near_words``; ``expand`` for the words a wildcard stands for). Whatever
+an adapter keeps per index generation is built when the generation is first opened
+(``Reader.session``), before a request's budget starts.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,11 +62,14 @@ ENGINES = ("whoosh", "tantivy")
 DEFAULT = "whoosh"
 ENGINE_FILE = "engine.json"
 NAMES_FILE = "names.json"  # folded words never stemmed (names): the analysis of this index
-# Per-passage columns the facets and grouping read, and those holding several values.
-COLUMNS = ("doc_id", "type", "language", "collection", "year", "date")
-MULTI = ("authors", "persons")
 # A title word counts twice a text word (as Whoosh's field boost did).
 FIELD_BOOSTS = {"title": 2.0}
+SORTS = ("relevance", "date", "date-desc", "title")
+# Facet fields that are a document's metadata (the same in each of its passages), and those
+# holding several values.
+PER_DOCUMENT = ("type", "language", "collection", "year", "decade", "authors")
+PER_PASSAGE = ("persons",)
+MULTI = ("authors", "persons")
 
 
 class EngineError(RuntimeError):
@@ -56,12 +89,50 @@ class Budget:
 
 
 @dataclass
-class Columns:
-    """One generation's per-passage values, by the engine's key of each passage."""
+class Plan:
+    """What one results page asks of the index (see the module's docstring)."""
 
-    values: dict[str, Mapping[int, object]]  # COLUMNS (+ "decade") → key → value
-    multi: dict[str, Mapping[int, tuple[str, ...]]]  # MULTI → key → values
-    first: dict[str, int]  # doc_id → key of one of its passages (its metadata)
+    query: Node
+    filters: tuple[Node, ...] = ()
+    sort: str = "relevance"
+    offset: int = 0  # documents skipped
+    limit: int = 10  # documents wanted
+    passages: int | None = 3  # best passages per document; None: all of them
+    facets: tuple[str, ...] = ()  # fields of PER_DOCUMENT and PER_PASSAGE
+    ranked: int = 0  # best passages overall to report
+    top: int = 120  # best passages whose documents lead the relevance order
+    budget: Budget | None = None
+
+
+@dataclass
+class DocumentHits:
+    doc_id: str
+    count: int  # its matching passages
+    passages: list[tuple[int, float]]  # its best passages: (key, score), best first
+
+
+@dataclass
+class Answer:
+    passages: int  # matching passages
+    documents: int  # matching documents
+    page: list[DocumentHits]
+    facets: dict[str, dict[object, int]]  # field → value → matching documents
+    ranked: list[tuple[int, float]] = field(default_factory=list)  # best passages overall
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """One document's metadata as indexed (every passage of it carries the same)."""
+
+    doc_id: str
+    title: str
+    author: str
+    date: str
+    year: int
+    type: str
+    language: str
+    collection: str
+    authors: tuple[str, ...]
 
 
 class Writer(Protocol):
@@ -75,12 +146,22 @@ class Writer(Protocol):
 class Session(Protocol):
     generation: tuple
 
-    def search(self, query: Node, limit: int | None, budget: Budget | None = None
+    def query(self, plan: Plan) -> Answer:
+        """The page of documents, counts and facets ``plan`` asks for."""
+    def search(self, query: Node, limit: int, budget: Budget | None = None
                ) -> list[tuple[int, float]]:
-        """(key, score) of matches, best first; ``limit=None``: every match."""
+        """(key, score) of the ``limit`` best matches, best first."""
+    def count(self, query: Node, budget: Budget | None = None) -> int:
+        """How many passages match."""
+    def matching_documents(self, query: Node, budget: Budget | None = None) -> set[str]:
+        """The documents holding a matching passage."""
+    def documents(self) -> dict[str, DocumentInfo]:
+        """Every document of this generation (kept per generation: as many rows as
+        documents, not passages)."""
+    def person_documents(self) -> dict[str, int]:
+        """Documents naming each person (per generation)."""
     def stored(self, key: int) -> dict: ...
     def find(self, field: str, value: str) -> dict | None: ...
-    def columns(self) -> Columns: ...
     def citations(self) -> list[dict]: ...
     def doc_count(self) -> int: ...
     def doc_frequency(self, field: str, word: str) -> int: ...

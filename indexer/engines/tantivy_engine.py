@@ -4,9 +4,12 @@ folding and stemmers break the library's rules (ñ, ё, names never stemmed).
 
 Each analysed field is given as its words joined by spaces to tantivy's whitespace tokenizer
 (words hold no spaces), faster than a token object per word; a passage's stored fields are one
-JSON blob (one read per hit). Facet columns are integer fast fields: a short hash of each value,
-read back through the field's term list, so that one generation's columns come from a few batch
-reads, not from a stored document per passage. Wildcards, prefixes, fuzzy words and date ranges
+JSON blob (one read per hit). The fields counted and grouped on are fast fields, so that
+``Session.query`` asks tantivy for the top hits with the total, and for the matching passages
+per document and the documents per person as one terms aggregation: Python sees the best
+passages and one row per matching document, never every match. Each document's metadata (one
+row per document, read from its lead passage) is kept per generation, read when the generation
+is opened. Wildcards, prefixes, fuzzy words and date ranges
 are expanded to index words here (tantivy's term list, Levenshtein distance as Whoosh counts
 it), so that the bound on their expansion and the words highlighted are the same as with Whoosh.
 """
@@ -18,6 +21,7 @@ import hashlib
 import json
 import re
 import threading
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -29,20 +33,25 @@ from rapidfuzz.distance import Levenshtein
 
 from .. import querytree as qt
 from ..analysis import ExactAnalyzer, TextAnalyzer
-from . import FIELD_BOOSTS, Budget, Columns, load_names
+from . import FIELD_BOOSTS, Answer, Budget, DocumentInfo, Plan, answers, load_names
 
 PASSAGES = "passages"
 CITATIONS = "citations"
 RAW = ("passage_id", "doc_id", "kind", "date", "type", "language", "collection", "rights")
+FAST = frozenset({"doc_id", "persons"})  # counted by aggregations
 STORED = ("passage_id", "doc_id", "kind", "position", "title", "author", "date", "type",
-          "language", "collection", "year", "text")
-CODED = {"doc_id": "docno", "type": "typecode", "language": "langcode",
-         "collection": "collcode", "date": "datecode"}
+          "language", "collection", "year", "authors", "text")
 MULTI_RAW = ("authors", "persons")
 TOKENIZED = ("title", "author", "text", "text_exact")
 POSITIONS = {"title", "author", "text_exact"}  # the stemmed text keeps no positions
 _TOKENIZER = "library"  # pre-tokenised fields still name a tokenizer: whitespace
 _HEAP = 128_000_000
+# Fields an index made by an earlier version of the adapter lacks (it is then rebuilt).
+NEWEST = ("lead", "docpart")
+# tantivy refuses an aggregation of more buckets than this; past it, the documents are
+# counted in parts (by ``docpart``, a hash of the document's id).
+BUCKETS = 65_000
+PARTS = 1024
 
 
 @lru_cache(maxsize=65_536)  # per-document values recur for every passage
@@ -54,17 +63,16 @@ def code(value: str) -> int:
 
 def passage_schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    for name in RAW:
-        sb.add_text_field(name, stored=False, tokenizer_name="raw")
-    for name in MULTI_RAW:
-        sb.add_text_field(name, stored=False, tokenizer_name="raw")
+    for name in RAW + MULTI_RAW:
+        sb.add_text_field(name, stored=False, tokenizer_name="raw", fast=name in FAST)
     sb.add_text_field("doc_sha", stored=False, tokenizer_name="raw")
     for name in TOKENIZED:
         sb.add_text_field(name, stored=False, tokenizer_name=_TOKENIZER,
                           index_option="position" if name in POSITIONS else "freq")
     sb.add_bytes_field("stored", stored=True)
-    for name in CODED.values():
-        sb.add_integer_field(name, fast=True)
+    sb.add_integer_field("docno", fast=True)  # a hash of doc_id: the document of a hit
+    sb.add_integer_field("docpart", indexed=True, fast=True)  # docno mod PARTS
+    sb.add_integer_field("lead", indexed=True)  # 1 on a document's first passage
     sb.add_integer_field("year", indexed=True, fast=True)
     sb.add_integer_field("years", indexed=True)  # every year the date spans (see index.py)
     return sb.build()
@@ -114,8 +122,10 @@ class TantivyWriter:
         d = tantivy.Document()
         for name in RAW:
             d.add_text(name, record[name])
-        for name, field in CODED.items():
-            d.add_integer(field, code(record[name]))
+        docno = code(record["doc_id"])
+        d.add_integer("docno", docno)
+        d.add_integer("docpart", docno % PARTS)
+        d.add_integer("lead", 1 if record.get("lead") else 0)
         d.add_text("doc_sha", f"{record['doc_id']}\t{record['tei_sha']}")
         for name in MULTI_RAW:
             for value in record[name].split(","):
@@ -231,27 +241,101 @@ def _addr(key: int):
 
 
 class TantivySession:
-    def __init__(self, reader: TantivyReader, generation: tuple):
+    def __init__(self, reader: TantivyReader, generation: tuple, state: _Generation):
         self._reader = reader
         self.schema = reader.schema
-        self.s = reader.passages.searcher()
+        self.s = state.searcher
         self.generation = generation
+        self._state = state
 
     def _all(self, query, limit: int | None = None) -> list[tuple[int, float]]:
         n = self.s.num_docs
         limit = n if limit is None else min(limit, n)
         if limit <= 0:  # tantivy panics on limit=0
             return []
-        return [(_key(a), score) for score, a in self.s.search(query, limit, count=False).hits]
+        hits = [(_key(a), score) for score, a in self.s.search(query, limit, count=False).hits]
+        hits.sort(key=lambda h: (-h[1], h[0]))  # equal scores: index order
+        return hits
 
-    def search(self, query: qt.Node, limit: int | None, budget: Budget | None = None
-               ) -> list[tuple[int, float]]:
+    def _translate(self, query: qt.Node, budget: Budget | None) -> tantivy.Query:
         if budget:
             budget.check()
-        found = self._all(_Translator(self, budget)(query), limit)
+        return _Translator(self, budget)(query)
+
+    def search(self, query: qt.Node, limit: int, budget: Budget | None = None
+               ) -> list[tuple[int, float]]:
+        found = self._all(self._translate(query, budget), limit)
         if budget:
             budget.check()
         return found
+
+    def count(self, query: qt.Node, budget: Budget | None = None) -> int:
+        return self.s.search(self._translate(query, budget), 1, count=True).count
+
+    def _per_document(self, query: tantivy.Query, persons: bool, budget: Budget | None
+                      ) -> tuple[dict[str, int], Counter]:
+        """Matching passages per document, and documents per person named, as tantivy's terms
+        aggregation counts them (in parts when there are more documents than it allows)."""
+        docs = self._state.documents
+        size = max(len(docs), 1)
+        spec: dict = {"d": {"terms": {"field": "doc_id", "size": size, "segment_size": size}}}
+        if persons:
+            n = max(len(self._state.persons), 1)
+            spec["p"] = {"terms": {"field": "persons", "size": n, "segment_size": n},
+                         "aggs": {"d": {"terms": {"field": "doc_id", "size": size,
+                                                  "segment_size": size}}}}
+        counts: dict[str, int] = {}
+        named: Counter = Counter()
+        parts = 1
+        while True:
+            try:
+                for part in range(parts):
+                    q = query if parts == 1 else tantivy.Query.boolean_query([
+                        (tantivy.Occur.Must, query),
+                        (tantivy.Occur.Must, tantivy.Query.range_query(
+                            self.schema, "docpart", tantivy.FieldType.Integer,
+                            part * PARTS // parts, (part + 1) * PARTS // parts - 1))])
+                    got = self.s.aggregate(q, spec)
+                    counts.update((b["key"], b["doc_count"]) for b in got["d"]["buckets"])
+                    for b in got.get("p", {}).get("buckets", ()):
+                        named[b["key"]] += len(b["d"]["buckets"])
+                    if budget:
+                        budget.check()
+                return counts, named
+            except ValueError as exc:
+                if "bucket limit" not in str(exc) or parts >= PARTS:
+                    raise
+                counts.clear()
+                named.clear()
+                parts *= 4
+
+    def query(self, plan: Plan) -> Answer:
+        budget = plan.budget
+        tq = self._translate(qt.with_filter(plan.query, list(plan.filters)), budget)
+        want = max(plan.top, plan.ranked, 1)
+        found = self.s.search(tq, min(want, max(self.s.num_docs, 1)), count=True)
+        if budget:
+            budget.check()
+        if not found.count:
+            return answers.answer(plan, 0, {}, [], {}, {}, None)
+        addrs = [a for _, a in found.hits]
+        doc_of = self._state.docno
+        hits = sorted(((_key(a), score, doc_of[n]) for (score, a), n in
+                       zip(found.hits, self.s.fast_field_values("docno", addrs), strict=True)),
+                      key=lambda h: (-h[1], h[0]))
+        counts, named = self._per_document(tq, "persons" in plan.facets, budget)
+        return answers.answer(plan, found.count, counts, hits, self._state.documents,
+                              {"persons": named},
+                              lambda q, n: self.search(q, n, budget))
+
+    def matching_documents(self, query: qt.Node, budget: Budget | None = None) -> set[str]:
+        return set(self._per_document(self._translate(query, budget), False, budget)[0])
+
+    def documents(self) -> dict[str, DocumentInfo]:
+        return self._state.documents
+
+    def person_passages(self) -> dict[str, int]:
+        return dict(self._state.persons)
 
     def stored(self, key: int) -> dict:
         return json.loads(bytes(self.s.doc(_addr(key)).to_dict()["stored"][0]))
@@ -259,30 +343,6 @@ class TantivySession:
     def find(self, field: str, value: str) -> dict | None:
         hits = self._all(tantivy.Query.term_query(self.schema, field, value), 1)
         return self.stored(hits[0][0]) if hits else None
-
-    def columns(self) -> Columns:
-        addrs = [a for _, a in self.s.search(tantivy.Query.all_query(), max(self.s.num_docs, 1),
-                                             count=False).hits] if self.s.num_docs else []
-        keys = [_key(a) for a in addrs]
-        values: dict[str, dict] = {}
-        for name, field in CODED.items():
-            decode = {code(t): t for t, _ in self.s.terms_with_prefix(name, "")}
-            decode[code("")] = ""
-            codes = self.s.fast_field_values(field, addrs) if addrs else []
-            values[name] = dict(zip(keys, map(decode.get, codes), strict=True))
-        values["year"] = dict(zip(keys, self.s.fast_field_values("year", addrs) if addrs
-                                  else [], strict=True))
-        multi: dict[str, dict] = {}
-        for name in MULTI_RAW:
-            lists: dict[int, list[str]] = {}
-            for term, _ in self.s.terms_with_prefix(name, ""):
-                for key, _ in self._all(tantivy.Query.term_query(self.schema, name, term)):
-                    lists.setdefault(key, []).append(term)
-            multi[name] = _Tuples({k: tuple(v) for k, v in lists.items()})
-        first: dict[str, int] = {}
-        for key in keys:
-            first.setdefault(values["doc_id"][key], key)
-        return Columns(values, multi, first)
 
     def citations(self) -> list[dict]:
         cs = self._reader.citations.searcher()
@@ -332,11 +392,30 @@ class TantivySession:
             score_cutoff=maxdist, limit=None)]
 
 
-class _Tuples(dict):
-    """Values by key; a passage without any reads as an empty tuple."""
+class _Generation:
+    """What one generation keeps: its searcher, one row per document (read from each
+    document's lead passage), documents by the hash of their id, passages per person."""
 
-    def __missing__(self, key):
-        return ()
+    def __init__(self, passages: tantivy.Index, schema: tantivy.Schema):
+        self.searcher = s = passages.searcher()
+        lead = tantivy.Query.term_query(schema, "lead", 1)
+        n = s.search(lead, 1, count=True).count if s.num_docs else 0
+        self.documents: dict[str, DocumentInfo] = {}
+        for _, addr in (s.search(lead, n, count=False).hits if n else ()):
+            f = json.loads(bytes(s.doc(addr).to_dict()["stored"][0]))
+            self.documents[f["doc_id"]] = DocumentInfo(
+                f["doc_id"], f.get("title") or "", f.get("author") or "", f.get("date") or "",
+                int(f.get("year") or 0),
+                f.get("type") or "", f.get("language") or "", f.get("collection") or "",
+                tuple(a.strip() for a in (f.get("authors") or "").split(",") if a.strip()))
+        self.docno = {code(d): d for d in self.documents}
+        self.persons: dict[str, int] = {}
+        if s.num_docs:
+            terms = [t for t, _ in s.terms_with_prefix("persons", "")]
+            if terms:
+                got = s.aggregate(tantivy.Query.all_query(), {"p": {"terms": {
+                    "field": "persons", "size": len(terms), "segment_size": len(terms)}}})
+                self.persons = {b["key"]: b["doc_count"] for b in got["p"]["buckets"]}
 
 
 class TantivyReader:
@@ -348,6 +427,7 @@ class TantivyReader:
         self.names = load_names(self.folder)
         self._lock = threading.Lock()
         self._generation = self._stamp()
+        self._state = _Generation(self.passages, self.schema)
         self._lexicons: dict[tuple, list[str]] = {}
 
     def _stamp(self) -> tuple:
@@ -361,9 +441,10 @@ class TantivyReader:
                 if stamp != self._generation:
                     self.passages.reload()
                     self.citations.reload()
+                    self._state = _Generation(self.passages, self.schema)
                     self._generation = stamp
                     self._lexicons.clear()
-        yield TantivySession(self, stamp)
+        yield TantivySession(self, self._generation, self._state)
 
     def lexicon(self, session: TantivySession, field: str) -> list[str]:
         """Every word of ``field`` (the spelling corrector looks near words up in it)."""
@@ -407,13 +488,16 @@ class TantivyEngine:
         if not self.exists(folder):
             return "the index is missing"
         try:
+            schema = json.loads((Path(folder) / PASSAGES / "meta.json").read_text(
+                encoding="utf-8"))["schema"]
+            if not set(NEWEST) <= {f["name"] for f in schema}:
+                return "the index was made by another version of the library"
             reader = TantivyReader(folder)
             # an index made before the years field: rebuilt (ValueError: not in the schema)
             tantivy.Query.range_query(reader.schema, "years", tantivy.FieldType.Integer, 0, 0)
             with reader.session() as s:
-                columns = s.columns()
-                for key in list(columns.first.values())[-1:]:
-                    s.stored(key)
+                for doc_id in list(s.documents())[-1:]:
+                    s.find("doc_id", doc_id)
                 s.citations()
         except Exception as exc:  # noqa: BLE001  (any fault of a damaged file means: rebuild)
             return f"the index is damaged ({type(exc).__name__}: {exc})"

@@ -1,11 +1,21 @@
 """The Whoosh adapter (``whoosh3``, pure Python, embedded): one of the two modules that import
 an engine. Whoosh analyses text itself, so its fields are given the library's analysers,
-wrapped as Whoosh tokenizers: it indexes the same words tantivy is handed."""
+wrapped as Whoosh tokenizers: it indexes the same words tantivy is handed.
+
+``Session.query`` runs one Whoosh collector over the matches: it keeps the best passages in a
+heap (Whoosh's own top-N collector, its score-skipping turned off so that every match is
+counted) and counts, per match, the document and the persons named, in arrays indexed by
+document, so nothing is kept per match. Whoosh is pure Python, so each match still costs
+Python time; what a generation needs (the document of each passage, the persons each names,
+one row per document) is read when the generation is first opened."""
 
 from __future__ import annotations
 
 import copy
 import queue
+import threading
+from array import array
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,12 +24,13 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.analysis import Token as WToken
 from whoosh.analysis import Tokenizer
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector, TopCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.filedb.filestore import FileStorage
 
 from .. import querytree as qt
 from ..analysis import ExactAnalyzer, TextAnalyzer, fold
-from . import COLUMNS, MULTI, Budget, Columns
+from . import Answer, Budget, DocumentInfo, Plan, answers
 
 PASSAGES = "passages"
 CITATIONS = "citations"
@@ -150,6 +161,93 @@ def to_whoosh(node: qt.Node, budget: Budget | None = None) -> wq.Query:
 
 
 # -- reading -----------------------------------------------------------------------------------
+class _Generation:
+    """One generation's per-passage arrays (document number of each passage; the persons
+    each names, for passages naming any) and one row per document."""
+
+    def __init__(self, searcher):
+        reader = searcher.reader()
+        n = reader.doc_count_all()
+        ids = reader.column_reader("doc_id", translate=True) if n else []
+        self.doc_ids: list[str] = []  # document number → doc_id
+        number: dict[str, int] = {}
+        self.docnum_of = array("i", bytes(4 * n))  # passage → document number (-1: deleted)
+        first: dict[str, int] = {}
+        for docnum in range(n):
+            if reader.is_deleted(docnum):
+                self.docnum_of[docnum] = -1
+                continue
+            doc_id = ids[docnum]
+            d = number.get(doc_id)
+            if d is None:
+                d = number[doc_id] = len(self.doc_ids)
+                self.doc_ids.append(doc_id)
+                first[doc_id] = docnum
+            self.docnum_of[docnum] = d
+        self.persons: dict[int, tuple[str, ...]] = {}
+        person_passages: Counter = Counter()
+        authors: dict[int, list[str]] = {}
+        for name, into in (("persons", None), ("authors", authors)):
+            for term in reader.lexicon(name):
+                value = term.decode("utf-8")
+                for docnum in reader.postings(name, term).all_ids():
+                    if self.docnum_of[docnum] < 0:
+                        continue
+                    if into is None:
+                        self.persons[docnum] = (*self.persons.get(docnum, ()), value)
+                        person_passages[value] += 1
+                    else:
+                        into.setdefault(docnum, []).append(value)
+        self.person_passages = dict(person_passages)
+        cols = {f: reader.column_reader(f, translate=True) if n else []
+                for f in ("date", "year", "type", "language", "collection")}
+        self.documents: dict[str, DocumentInfo] = {}
+        for doc_id, docnum in first.items():
+            stored = searcher.stored_fields(docnum)
+            self.documents[doc_id] = DocumentInfo(
+                doc_id, stored.get("title") or "", stored.get("author") or "",
+                cols["date"][docnum] or "", int(cols["year"][docnum] or 0),
+                cols["type"][docnum] or "", cols["language"][docnum] or "",
+                cols["collection"][docnum] or "", tuple(authors.get(docnum, ())))
+
+
+class _Counting(TopCollector):
+    """Whoosh's top-N collector that also counts every match by document (and the documents
+    per person named). Score-skipping is off: it would leave matches uncounted."""
+
+    def __init__(self, limit: int, state: _Generation, persons: bool):
+        super().__init__(limit=max(limit, 1), usequality=False)
+        self.state = state
+        self.per_doc = array("i", bytes(4 * len(state.doc_ids)))
+        self.want_persons = persons
+        self.named: set[tuple[int, str]] = set()  # (document number, person)
+
+    def _collect(self, global_docnum, score):
+        d = self.state.docnum_of[global_docnum]
+        self.per_doc[d] += 1
+        if self.want_persons:
+            for person in self.state.persons.get(global_docnum, ()):
+                self.named.add((d, person))
+        got = super()._collect(global_docnum, score)
+        self.minscore = 0  # never let Whoosh skip matches below the top N
+        return got
+
+
+class _Documents(Collector):
+    """The documents of every match, as a set of document numbers."""
+
+    def __init__(self, state: _Generation):
+        super().__init__()
+        self.state = state
+        self.found: set[int] = set()
+
+    def collect(self, sub_docnum: int):
+        self.found.add(self.state.docnum_of[self.offset + sub_docnum])
+
+    def results(self):
+        return self.found
+
+
 class WhooshSession:
     """One Whoosh searcher: one generation of the passages, for one request at a time."""
 
@@ -159,53 +257,71 @@ class WhooshSession:
         self.generation = (reader.citations.latest_generation(),
                            *(r.segment().segment_id() if r.segment() else "" for r, _ in
                              searcher.reader().leaf_readers()))
+        self._state = reader.state(self.generation, searcher)
 
-    def search(self, query: qt.Node, limit: int | None, budget: Budget | None = None
-               ) -> list[tuple[int, float]]:
-        q = to_whoosh(query, budget)
+    def _run(self, q, collector, budget: Budget | None):
+        """``collector`` over the matches of ``q``, stopped when the budget runs out."""
         left = budget.remaining() if budget else None
-        if limit is not None or left is None:
-            results = self.s.search(q, limit=limit)
-        else:
+        if left is None:
+            self.s.search_with_collector(q, collector)
+            return
+        budget.check()
+        # use_alarm=False: SIGALRM would only work in the main thread and would leave a
+        # handler installed after the search; the timer thread flips a flag
+        timed = TimeLimitCollector(collector, timelimit=max(left, 0.01), use_alarm=False)
+        try:
+            self.s.search_with_collector(q, timed)
+        except TimeLimit:
+            raise budget.on_timeout() from None
+        finally:
+            if timed.timer:
+                timed.timer.cancel()
+        budget.check()  # expanding terms before the collect loop is not timed
+
+    def search(self, query: qt.Node, limit: int, budget: Budget | None = None
+               ) -> list[tuple[int, float]]:
+        results = self.s.search(to_whoosh(query, budget), limit=limit)
+        if budget:
             budget.check()
-            # use_alarm=False: SIGALRM would only work in the main thread and would leave a
-            # handler installed after the search; the timer thread flips a flag
-            collector = TimeLimitCollector(self.s.collector(limit=None),
-                                           timelimit=max(left, 0.01), use_alarm=False)
-            try:
-                self.s.search_with_collector(q, collector)
-            except TimeLimit:
-                raise budget.on_timeout() from None
-            finally:
-                if collector.timer:
-                    collector.timer.cancel()
-            budget.check()  # expanding terms before the collect loop is not timed
-            results = collector.results()
         return [(docnum, score or 0.0) for score, docnum in results.top_n]
+
+    def count(self, query: qt.Node, budget: Budget | None = None) -> int:
+        collector = _Counting(1, self._state, False)
+        self._run(to_whoosh(query, budget), collector, budget)
+        return collector.total
+
+    def query(self, plan: Plan) -> Answer:
+        budget = plan.budget
+        state = self._state
+        collector = _Counting(max(plan.top, plan.ranked), state, "persons" in plan.facets)
+        self._run(to_whoosh(qt.with_filter(plan.query, list(plan.filters)), budget), collector,
+                  budget)
+        if not collector.total:
+            return answers.answer(plan, 0, {}, [], {}, {}, None)
+        collector.items.sort(key=lambda item: (-item[0], -item[1]))
+        hits = [(-negated, score or 0.0, state.doc_ids[state.docnum_of[-negated]])
+                for score, negated in collector.items]
+        counts = {state.doc_ids[d]: n for d, n in enumerate(collector.per_doc) if n}
+        named = Counter(person for _, person in collector.named)
+        return answers.answer(plan, collector.total, counts, hits, state.documents,
+                              {"persons": named}, lambda q, n: self.search(q, n, budget))
+
+    def matching_documents(self, query: qt.Node, budget: Budget | None = None) -> set[str]:
+        collector = _Documents(self._state)
+        self._run(to_whoosh(query, budget), collector, budget)
+        return {self._state.doc_ids[d] for d in collector.found}
+
+    def documents(self) -> dict[str, DocumentInfo]:
+        return self._state.documents
+
+    def person_passages(self) -> dict[str, int]:
+        return dict(self._state.person_passages)
 
     def stored(self, key: int) -> dict:
         return self.s.stored_fields(key)
 
     def find(self, field: str, value: str) -> dict | None:
         return self.s.document(**{field: value})
-
-    def columns(self) -> Columns:
-        reader = self.s.reader()
-        values = {name: list(reader.column_reader(name, translate=True)) for name in COLUMNS}
-        n = reader.doc_count_all()
-        multi = {}
-        for name in MULTI:
-            lists: list[list[str]] = [[] for _ in range(n)]
-            for term in reader.lexicon(name):
-                value = term.decode("utf-8")
-                for docnum in reader.postings(name, term).all_ids():
-                    lists[docnum].append(value)
-            multi[name] = [tuple(v) for v in lists]
-        first: dict[str, int] = {}
-        for docnum, doc_id in enumerate(values["doc_id"]):
-            if doc_id and not reader.is_deleted(docnum):
-                first.setdefault(doc_id, docnum)
-        return Columns(values, multi, first)
 
     def citations(self) -> list[dict]:
         with self._reader.citations.searcher() as cs:
@@ -232,12 +348,32 @@ class WhooshReader:
     costs time in proportion to the index (on 209k passages, about 150 ms)."""
 
     def __init__(self, folder: Path):
-        self.passages = whoosh_index.open_dir(folder, indexname=PASSAGES)
-        self.citations = whoosh_index.open_dir(folder, indexname=CITATIONS)
+        # Segments are read, not memory-mapped: a segment truncated under a mapping is SIGBUS
+        # (the worker dies mid-request), a truncated read is an error the searcher turns
+        # into 503 and a rebuild (issue 16; measured cost in the README)
+        storage = FileStorage(str(folder), supports_mmap=False, readonly=True)
+        self.passages = storage.open_index(PASSAGES)
+        self.citations = storage.open_index(CITATIONS)
         self.names = self.passages.schema["text"].analyzer.analyzer.names \
             if isinstance(self.passages.schema["text"].analyzer, LibraryTokenizer) \
             else frozenset()
         self._pool: queue.LifoQueue = queue.LifoQueue()
+        self._lock = threading.Lock()
+        self._states: dict[tuple, _Generation] = {}
+        with self.session():  # the current generation's arrays, read at start
+            pass
+
+    def state(self, generation: tuple, searcher) -> _Generation:
+        got = self._states.get(generation)
+        if got is None:
+            with self._lock:
+                got = self._states.get(generation)
+                if got is None:
+                    got = _Generation(searcher)
+                    while len(self._states) >= 2:  # the current and the one before it
+                        self._states.pop(next(iter(self._states)))
+                    self._states[generation] = got
+        return got
 
     @contextmanager
     def session(self) -> Iterator[WhooshSession]:
@@ -271,7 +407,7 @@ class WhooshWriter:
         self.cw.delete_by_term("source_doc", doc_id)
 
     def add_passage(self, record: dict) -> None:
-        self.pw.add_document(**record)
+        self.pw.add_document(**{k: v for k, v in record.items() if k != "lead"})
 
     def add_citation(self, record: dict) -> None:
         self.cw.add_document(**record)

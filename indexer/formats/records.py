@@ -5,13 +5,12 @@ row for the CSV file may name other columns as ``{column}`` in its cells."""
 from __future__ import annotations
 
 import csv
-import io
 import re
 import sys
 from pathlib import Path
 
-from . import Block, Extracted, ReadOptions, RefusedInput
-from .text import decode_text_file, paragraphs
+from . import Block, Extracted, ReadOptions, RefusedInput, streams
+from .text import paragraphs
 
 COLUMNS = {
     "title": ("title", "headline", "name"),
@@ -31,9 +30,10 @@ def _column(header: list[str], names: tuple[str, ...]) -> str | None:
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
-    text, _ = decode_text_file(path, data, "CSV")
+    stream, _ = streams.open_text(path, data, "CSV")  # decoded as read, row by row
     csv.field_size_limit(sys.maxsize)  # record bodies can exceed the default 131,072
-    rows = csv.DictReader(io.StringIO(text, newline=""))
+    rows = csv.DictReader(stream)
+    cap = streams.csv_rows()
     header = rows.fieldnames or []
     found = {key: _column(header, names) for key, names in COLUMNS.items()}
     if not found["text"]:
@@ -42,6 +42,11 @@ def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
     out = []
     try:
         for number, row in enumerate(rows, start=1):
+            if number > cap:
+                raise RefusedInput(f"{path.name}: more than {cap:,} records "
+                                   "(LIBRARY_IMPORT_CSV_ROWS); split the file or raise the "
+                                   "limit")
+
             def get(key: str, row=row) -> str:
                 return (row.get(found[key]) or "").strip() if found[key] else ""
 

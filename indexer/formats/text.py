@@ -3,10 +3,11 @@ paragraphs from blank lines, or from lines when the text keeps one paragraph per
 
 from __future__ import annotations
 
+import codecs
 import re
 from pathlib import Path
 
-from . import Block, Extracted, ReadOptions, RefusedInput
+from . import Block, Extracted, ReadOptions, RefusedInput, streams
 
 _CYRILLIC = re.compile(r"[А-яЁё]")
 _LOWER_CYRILLIC = re.compile(r"[а-яё]")
@@ -21,11 +22,32 @@ def looks_binary(data: bytes) -> bool:
     return controls > len(head) * 0.02
 
 
+# Byte-order marks, UTF-32 first (its little-endian mark begins with UTF-16's).
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+         (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+         (codecs.BOM_UTF16_BE, "utf-16-be")]
+
+
+def bom_encoding(data: bytes) -> tuple[str, int] | None:
+    """(encoding, length of the mark) when ``data`` begins with a byte-order mark."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding). Russian single-byte encodings are told apart by which decoding gives
-    mostly lower-case letters, as running text has."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8 (with BOM)"
+    """(text, encoding). A byte-order mark names UTF-8, UTF-16 or UTF-32; Russian single-byte
+    encodings are told apart by which decoding gives mostly lower-case letters, as running
+    text has."""
+    marked = bom_encoding(data)
+    if marked:
+        encoding, skip = marked
+        try:
+            return data[skip:].decode(encoding), f"{encoding} (with BOM)"
+        except UnicodeDecodeError as exc:
+            raise RefusedInput(f"marked as {encoding} by its byte-order mark, but byte "
+                               f"{exc.start + skip:,} is not {encoding}") from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -69,20 +91,50 @@ def decode_text_file(path: Path, data: bytes, kind: str) -> tuple[str, str]:
     files, saying which."""
     if not data.strip():
         raise RefusedInput(f"{path.name}: the file is empty")
-    if looks_binary(data):
+    if bom_encoding(data) is None and looks_binary(data):  # UTF-16/32 text holds NUL bytes
         raise RefusedInput(f"{path.name}: binary content, not {kind} (is it really "
                            f"a {path.suffix} file?)")
-    return decode(data)
+    try:
+        return decode(data)
+    except RefusedInput as exc:
+        raise RefusedInput(f"{path.name}: {exc}") from None
+
+
+def stream_paragraphs(stream) -> tuple[list[str], int, int]:
+    """``paragraphs`` over a stream, line by line: (paragraphs, Cyrillic letters, characters),
+    the text never held whole."""
+    chunks: list[list[str]] = [[]]
+    cyrillic = chars = 0
+    for line in streams.lines(stream):
+        chars += len(line)
+        cyrillic += len(_CYRILLIC.findall(line))
+        if line.strip():
+            chunks[-1].append(line)
+        elif chunks[-1]:
+            chunks.append([])
+    if not chunks[-1]:
+        chunks.pop()
+    if len(chunks) == 1 and len(chunks[0]) > 3:
+        only = chunks[0]
+        if sum(len(line) > 200 for line in only) > len(only) / 3:  # one paragraph per line
+            chunks = [[line] for line in only]
+    out = []
+    for chunk in chunks:
+        joined = re.sub(r"(\w)-\n(\w)", r"\1\2", "\n".join(chunk).strip())
+        joined = " ".join(joined.split())
+        if joined:
+            out.append(joined)
+    return out, cyrillic, chars
 
 
 def read(path: Path, data: bytes, options: ReadOptions) -> list[Extracted]:
-    text, encoding = decode_text_file(path, data, "text")
-    paras = paragraphs(text)
+    stream, encoding = streams.open_text(path, data, "text", streams.text_limit())
+    paras, cyrillic, chars = stream_paragraphs(stream)
     first = paras[0] if paras else path.stem
     return [Extracted(
         id_hint=path.stem,
         title=first if len(first) < 120 else path.stem.replace("_", " "),
-        language="ru" if len(_CYRILLIC.findall(text)) > len(text) * 0.3 else "",
+        language="ru" if cyrillic > chars * 0.3 else "",
         blocks=[Block("p", p) for p in paras],
         notes=[f"plain text, decoded as {encoding}"],
     )]

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from indexer import querytree as qt
 from indexer.engines import Budget
 
 from .errors import QueryError
@@ -27,6 +28,10 @@ MAX_FUZZY_WORD = 40  # longer words are neither spelling-corrected nor fuzzy-exp
 MAX_EXPANSION = 1_000  # index words one wildcard or fuzzy word may stand for
 MAX_TRACE_CHARS = 2_000  # a quotation to trace: a long paragraph at most
 DEFAULT_SECONDS = 5.0
+# A query of many terms cannot be answered well (a pasted page, a word repeated to make it
+# heavy): its budget falls with the number of terms past this, down to MIN_SECONDS.
+FULL_BUDGET_TERMS = 40
+MIN_SECONDS = 1.0
 
 
 class QueryTooSlow(QueryError):
@@ -44,6 +49,20 @@ def query_seconds() -> float:
     except ValueError:
         return DEFAULT_SECONDS
     return seconds if seconds > 0 else DEFAULT_SECONDS
+
+
+def seconds_for(query: qt.Node | None) -> float:
+    """The budget of one search: ``query_seconds()`` for an ordinary query; for one of more
+    than ``FULL_BUDGET_TERMS`` index terms, that share of it, at least ``MIN_SECONDS`` (never
+    more than the whole budget). Eight clients pasting 1 KB of one word could otherwise hold
+    every thread for the whole budget."""
+    seconds = query_seconds()
+    if query is None:
+        return seconds
+    terms = sum(1 for _ in qt.leaves(query, negated=True))
+    if terms <= FULL_BUDGET_TERMS:
+        return seconds
+    return min(seconds, max(MIN_SECONDS, seconds * FULL_BUDGET_TERMS / terms))
 
 
 # The deadline of the search running in this thread (each request has its own thread, and a

@@ -18,7 +18,6 @@ import threading
 import zlib
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from itertools import chain
 from pathlib import Path
 
 from indexer import engines
@@ -27,7 +26,7 @@ from indexer.analysis import TextAnalyzer
 from indexer.index import ensure_index
 from indexer.persons import REGISTER_ID, Register
 
-from . import limits
+from . import limits, suggest
 from .facets import BY_KEY, FACETS, LANGUAGE_NAMES, FacetSpec, decade_label
 from .highlight import TermMatcher, kwic, snippet
 from .query import ParsedQuery, QueryBuilder, QueryError, lex
@@ -57,24 +56,14 @@ TOP_K = 120
 SORTS = {"relevance": "relevance", "date": "date, oldest first",
          "date-desc": "date, newest first", "title": "title"}
 PASSAGES_PER_DOC = 3
-# Facets of the document's metadata, the same in each of its passages (persons are per passage).
-PER_DOCUMENT = frozenset({"authors", "type", "language", "collection", "year", "decade"})
+RANKED = 50  # passage ids by score reported with a response (the relevance test reads them)
 
 
-class _Snapshot:
-    """Per index generation: column values by passage key, and the citation links."""
+class _Links:
+    """Per index generation: the citation links (as many as the collection's footnotes)."""
 
     def __init__(self, session):
-        cols = session.columns()
         self.generation = session.generation
-        self.columns = dict(cols.values)
-        years = self.columns["year"]
-        self.columns["decade"] = (
-            [y // 10 * 10 if y else 0 for y in years] if isinstance(years, list)
-            else {k: y // 10 * 10 if y else 0 for k, y in years.items()})
-        self.multi = cols.multi
-        # each document's first passage: its metadata without a scan of the matches
-        self.first: dict[str, int] = cols.first
         self.cited_by: dict[str, list[Citation]] = defaultdict(list)
         self.cites: dict[str, list[Citation]] = defaultdict(list)
         self.to_doc: dict[str, list[Citation]] = defaultdict(list)
@@ -88,40 +77,6 @@ class _Snapshot:
         for table in (self.cited_by, self.cites, self.to_doc, self.from_doc):
             for items in table.values():
                 items.sort(key=lambda c: (c.source_doc, _num(c.n), c.target_passage))
-        self._titles: dict[str, str] | None = None
-        self._by_doc: dict[str, dict] = {}
-
-    def titles(self, session) -> dict[str, str]:
-        """Each document's title, read on first use (only a sort by title needs them)."""
-        if self._titles is None:
-            self._titles = {d: session.stored(n).get("title", "")
-                            for d, n in self.first.items()}
-        return self._titles
-
-    def by_doc(self, field: str, multi: bool = False) -> dict:
-        """A per-document facet's value for each document (read from its first passage)."""
-        table = self._by_doc.get(field)
-        if table is None:
-            source = self.multi[field] if multi else self.columns[field]
-            table = self._by_doc[field] = {d: source[k] for d, k in self.first.items()}
-        return table
-
-    def count(self, spec: FacetSpec, matched: list[int], docs) -> Counter:
-        """Documents per facet value among ``matched`` passages (of the documents ``docs``): a
-        document counts once for a value however many of its passages match. A document's
-        metadata is the same in each of its passages, so those facets count documents, not
-        passages (map, zip and set keep the loops in C)."""
-        if spec.field in PER_DOCUMENT:
-            values = map(self.by_doc(spec.field, spec.multi).__getitem__, docs)
-            return Counter(chain.from_iterable(values) if spec.multi else values)
-        doc_ids = map(self.columns["doc_id"].__getitem__, matched)
-        if spec.multi:
-            values = map(self.multi[spec.field].__getitem__, matched)
-            pairs = {(d, v) for d, vs in zip(doc_ids, values, strict=True) for v in vs}
-        else:
-            pairs = set(zip(doc_ids, map(self.columns[spec.field].__getitem__, matched),
-                            strict=True))
-        return Counter(v for _, v in pairs)
 
 
 class Searcher:
@@ -134,7 +89,7 @@ class Searcher:
         self.sources = Path(sources) if sources else None
         self.register = register if register is not None else Register([])
         self._lock = threading.Lock()
-        self._snapshots: dict[tuple, _Snapshot] = {}
+        self._snapshots: dict[tuple, _Links] = {}
         self._repairing: threading.Thread | None = None
         self._open()
 
@@ -179,14 +134,14 @@ class Searcher:
                 self._repairing.start()
         return IndexUnavailable("The search index is being repaired; try again in a minute.")
 
-    def _state(self, s) -> _Snapshot:
+    def _state(self, s) -> _Links:
         key = s.generation
         snap = self._snapshots.get(key)
         if snap is None:
             with self._lock:
                 snap = self._snapshots.get(key)
                 if snap is None:
-                    snap = _Snapshot(s)
+                    snap = _Links(s)
                     while len(self._snapshots) >= 2:  # the current and the one before it
                         self._snapshots.pop(next(iter(self._snapshots)))
                     self._snapshots[key] = snap
@@ -195,8 +150,12 @@ class Searcher:
     # -- search -------------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResponse:
         parsed = self.builder.build(req.q)
-        with limits.budget(), self.session() as s:
-            return self._search(s, parsed, req)
+        # the session first: a generation's state is read when it is opened, not on the
+        # request's time
+        with self.session() as s:
+            self._state(s)
+            with limits.budget(limits.seconds_for(parsed.query)):
+                return self._search(s, parsed, req)
 
     def _search(self, s, parsed: ParsedQuery, req: SearchRequest) -> SearchResponse:
         snap = self._state(s)
@@ -209,9 +168,12 @@ class Searcher:
                 if retry.total:
                     retry.corrected_from = parsed.text
                     return retry
+        elif response.total < suggest.FEW and parsed.words and not req.within:
+            # issue 19: offered only when it finds clearly more (suggest.worth_offering)
+            corrected = self._correct(s, parsed)
+            if corrected and suggest.worth_offering(response.total, self._run(
+                    s, snap, self.builder.build(corrected), req, filters).total):
                 response.did_you_mean = corrected
-        elif response.total < 3 and parsed.words and not req.within:
-            response.did_you_mean = self._correct(s, parsed)
         return response
 
     def _filter(self, filters: dict[str, list[str]], within: str | None) -> list[qt.Node]:
@@ -234,64 +196,44 @@ class Searcher:
             parts.append(qt.Term("doc_id", within))
         return parts
 
-    def _run(self, s, snap: _Snapshot, parsed: ParsedQuery, req: SearchRequest,
+    def _run(self, s, snap: _Links, parsed: ParsedQuery, req: SearchRequest,
              filters: dict[str, list[str]]) -> SearchResponse:
-        final = qt.with_filter(parsed.query, self._filter(filters, req.within))
         budget = limits.engine_budget()
-        # One pass scores every match and keeps their keys (facets need all of them): a
-        # second, unscored pass would evaluate phrases and wildcards twice.
-        hits = s.search(final, None, budget)
-        doc_of = snap.columns["doc_id"].__getitem__
-        matched = [key for key, _ in hits]
-        per_doc = Counter(map(doc_of, matched))
-        facets = self._facets(snap, matched, per_doc, filters)
-        top = hits if req.within else hits[:TOP_K]
-        matcher = TermMatcher(parsed.query, s, self.builder.stemmed, self.register, budget)
-
-        by_doc: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for key, score in top:
-            by_doc[doc_of(key)].append((key, score))
-        first_key = snap.first
-        if req.sort in ("date", "date-desc"):
-            dates = snap.columns["date"]
-            dated = sorted((d for d in per_doc if dates[first_key[d]]),
-                           key=lambda d: (dates[first_key[d]], d),
-                           reverse=req.sort == "date-desc")
-            order = dated + sorted(d for d in per_doc if not dates[first_key[d]])
-        elif req.sort == "title":
-            title = snap.titles(s)
-            order = sorted(per_doc, key=lambda d: (title.get(d, "").casefold(), d))
-        else:
-            order = list(by_doc)
-            order += sorted((d for d in per_doc if d not in by_doc), key=lambda d: -per_doc[d])
         per_page = max(1, min(req.per_page, 100))
-        pages = max(1, -(-len(order) // per_page))
-        page = max(1, min(req.page, pages))
+        page = max(1, req.page)
+        plan = engines.Plan(
+            parsed.query, tuple(self._filter(filters, req.within)), req.sort,
+            (page - 1) * per_page, per_page, None if req.within else PASSAGES_PER_DOC,
+            tuple(spec.field for spec in FACETS), RANKED, TOP_K, budget)
+        answer = s.query(plan)
+        pages = max(1, -(-answer.documents // per_page))
+        if page > pages:  # past the last page: the last page
+            page = pages
+            plan.offset = (page - 1) * per_page
+            answer = s.query(plan)
+        matcher = TermMatcher(parsed.query, s, self.builder.stemmed, self.register, budget)
         groups = []
-        limit = None if req.within else PASSAGES_PER_DOC
-        for doc_id in order[(page - 1) * per_page : page * per_page]:
+        for doc in answer.page:
             limits.check()
-            shown = by_doc.get(doc_id) or s.search(
-                qt.And((final, qt.Term("doc_id", doc_id))), PASSAGES_PER_DOC, budget)
-            meta = s.stored(first_key[doc_id])
+            shown = [(s.stored(key), score) for key, score in doc.passages]
+            meta = shown[0][0]
             groups.append(DocumentGroup(
-                doc_id, meta["title"], meta["author"], meta["date"], meta["type"],
-                per_doc[doc_id], [self._passage(s, key, score, matcher, snap)
-                                  for key, score in shown[:limit]]))
+                doc.doc_id, meta["title"], meta["author"], meta["date"], meta["type"],
+                doc.count, [self._passage(hit, score, matcher, snap) for hit, score in shown]))
         matched_passages = []
         if req.within:
             matched_passages = [p.passage_id for g in groups for p in g.passages]
         return SearchResponse(
-            query=parsed.text, parsed=parsed, total=len(matched), documents=len(per_doc),
-            page=page, pages=pages, per_page=per_page, sort=req.sort, groups=groups,
-            facets=facets, filters=filters, also_searched=parsed.also_searched,
+            query=parsed.text, parsed=parsed, total=answer.passages,
+            documents=answer.documents, page=page, pages=pages, per_page=per_page,
+            sort=req.sort, groups=groups, facets=self._facets(answer.facets, filters),
+            filters=filters, also_searched=parsed.also_searched,
             matched_passages=matched_passages, matcher=matcher,
-            ranked=[s.stored(key)["passage_id"] for key, _ in top[:50]],
+            ranked=[s.stored(key)["passage_id"] for key, _ in answer.ranked],
         )
 
-    def _passage(self, s, key: int, score: float, matcher: TermMatcher,
-                 snap: _Snapshot) -> PassageHit:
-        hit = s.stored(key)
+    def _passage(self, hit: dict, score: float, matcher: TermMatcher, snap: _Links
+                 ) -> PassageHit:
         text = hit["text"]
         spans = matcher.spans(text)
         pid = hit["passage_id"]
@@ -299,14 +241,11 @@ class Searcher:
                           kwic(text, spans), score or 0.0,
                           list(snap.cited_by.get(pid, ())), list(snap.cites.get(pid, ())))
 
-    def _facets(self, snap: _Snapshot, matched: list[int], docs,
-                filters: dict[str, list[str]]) -> dict[str, list[FacetValue]]:
+    def _facets(self, counted: dict[str, dict], filters: dict[str, list[str]]
+                ) -> dict[str, list[FacetValue]]:
         out = {}
         for spec in FACETS:
-            counts = snap.count(spec, matched, docs)
-            counts.pop("", None)
-            if spec.numeric:
-                counts.pop(0, None)
+            counts = counted.get(spec.field, {})
             selected = set(filters.get(spec.key, []))
             items = sorted(counts.items(), key=(lambda kv: kv[0]) if spec.by_value
                            else (lambda kv: (-kv[1], str(kv[0]))))
@@ -330,10 +269,11 @@ class Searcher:
     def _correct(self, s, parsed: ParsedQuery) -> str | None:
         """The query with each word that matches nothing replaced by the nearest indexed word
         (within two letters; the one in most passages)."""
-        text, changed = parsed.text, False
+        text, changed, seen = parsed.text, False, set()
         for token in lex(parsed.text):
-            if token.kind != "word" or not token.text.isalpha():
-                continue
+            if token.kind != "word" or not token.text.isalpha() or token.text in seen:
+                continue  # a repeated word is looked up once
+            seen.add(token.text)
             # the corrector's cost grows with the square of a word's length (33 s for one
             # of 30,000 letters); no real word is this long
             if len(token.text) > limits.MAX_FUZZY_WORD:
@@ -354,9 +294,8 @@ class Searcher:
     def documents_matching(self, q: str) -> set[str]:
         """The documents holding a passage that matches ``q`` (no scoring, no grouping)."""
         parsed = self.builder.build(q)
-        with self.session() as s:
-            doc_ids = self._state(s).columns["doc_id"]
-            return {doc_ids[key] for key, _ in s.search(parsed.query, None)}
+        with self.session() as s, limits.budget():
+            return s.matching_documents(parsed.query, limits.engine_budget())
 
     def all_citations(self) -> list[Citation]:
         """Every footnote link of the collection."""
@@ -371,10 +310,18 @@ class Searcher:
     def person_counts(self) -> Counter:
         """Passages naming each registered person."""
         with self.session() as s:
-            snap = self._state(s)
-            return Counter(chain.from_iterable(snap.multi["persons"].values()
-                                               if isinstance(snap.multi["persons"], dict)
-                                               else snap.multi["persons"]))
+            return Counter(s.person_passages())
+
+    def documents(self) -> dict[str, engines.DocumentInfo]:
+        """One row per indexed document (its metadata as indexed), kept per generation."""
+        with self.session() as s:
+            return s.documents()
+
+    def generation(self) -> tuple:
+        """What names the index as it is now (its build and commit): summaries of the whole
+        store are kept until it changes (library/picturecache.py)."""
+        with self.session() as s:
+            return (self._folder, s.generation)
 
     # -- cross-references ---------------------------------------------------------------------
     def citations_to(self, doc_id: str) -> list[Citation]:

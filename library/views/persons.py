@@ -29,7 +29,8 @@ def surname(p) -> str:
 
 def persons():
     register = lib().searcher.register
-    counts = lib().searcher.person_counts()
+    searcher = lib().searcher
+    counts = lib().pictures.get("person_counts", searcher.generation(), searcher.person_counts)
     people = sorted(register.persons.values(),
                     key=lambda p: (surname(p).casefold(), p.display.casefold()))
     letters: dict[str, list] = {}

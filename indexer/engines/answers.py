@@ -1,0 +1,90 @@
+"""What both adapters do the same way once their engine has counted: put the matching
+documents in the plan's order (only as far as the page asked for), count the facets of
+documents' metadata from one row per document, and fill the page with each document's best
+passages. Everything here costs in proportion to matching *documents*, never passages."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+from .. import querytree as qt
+from . import MULTI, PER_DOCUMENT, Answer, DocumentHits, DocumentInfo, Plan
+
+
+def decade(year: int) -> int:
+    return year // 10 * 10 if year else 0
+
+
+def _value(info: DocumentInfo, field: str):
+    return decade(info.year) if field == "decade" else getattr(info, field)
+
+
+def order(plan: Plan, counts: Mapping[str, int], leading: list[str],
+          docs: Mapping[str, DocumentInfo]) -> list[str]:
+    """The first ``plan.offset + plan.limit`` matching documents in the plan's order
+    (``leading``: documents of the best passages, in the order of their best one)."""
+    n = plan.offset + plan.limit
+    if plan.sort in ("date", "date-desc"):
+        dated = [d for d in counts if docs[d].date]
+        pick = heapq.nlargest if plan.sort == "date-desc" else heapq.nsmallest
+        out = pick(n, dated, key=lambda d: (docs[d].date, d))
+        if len(out) < n:
+            out += heapq.nsmallest(n - len(out), (d for d in counts if not docs[d].date))
+        return out
+    if plan.sort == "title":
+        return heapq.nsmallest(n, counts, key=lambda d: (docs[d].title.casefold(), d))
+    out = leading[:n]
+    if len(out) < n:
+        seen = set(out)
+        out += heapq.nsmallest(n - len(out), (d for d in counts if d not in seen),
+                               key=lambda d: (-counts[d], d))
+    return out
+
+
+def facets(fields: Iterable[str], counts: Mapping[str, int],
+           docs: Mapping[str, DocumentInfo], per_passage: Mapping[str, Counter]
+           ) -> dict[str, dict[object, int]]:
+    """Documents per value of each field: metadata from the documents' rows, per-passage
+    fields (persons) as the engine counted them."""
+    out: dict[str, dict[object, int]] = {}
+    for name in fields:
+        if name in PER_DOCUMENT:
+            rows = [docs[d] for d in counts]
+            if name in MULTI:
+                got = Counter(v for row in rows for v in getattr(row, name))
+            else:
+                got = Counter(_value(row, name) for row in rows)
+        else:
+            got = Counter(per_passage.get(name, {}))
+        got.pop("", None)
+        got.pop(0, None)
+        out[name] = dict(got)
+    return out
+
+
+def answer(plan: Plan, total: int, counts: Mapping[str, int],
+           hits: list[tuple[int, float, str]], docs: Mapping[str, DocumentInfo],
+           per_passage: Mapping[str, Counter],
+           search: Callable[[qt.Node, int], list[tuple[int, float]]]) -> Answer:
+    """The answer to ``plan`` from what the engine counted: ``counts`` (matching passages per
+    document), ``hits`` (the best passages, (key, score, doc_id), in the defined order),
+    ``per_passage`` facet counts, and ``search`` for a page's document whose best passages
+    are not among ``hits``."""
+    leading = list(dict.fromkeys(d for _, _, d in hits[: plan.top]))
+    by_doc: dict[str, list[tuple[int, float]]] = {}
+    for key, score, d in hits[: plan.top]:
+        by_doc.setdefault(d, []).append((key, score))
+    page = []
+    for doc_id in order(plan, counts, leading, docs)[plan.offset:]:
+        if plan.budget:
+            plan.budget.check()
+        want = counts[doc_id] if plan.passages is None else plan.passages
+        shown = by_doc.get(doc_id, [])
+        if plan.passages is None and len(shown) < want or not shown:
+            shown = search(qt.And((qt.with_filter(plan.query, list(plan.filters)),
+                                   qt.Term("doc_id", doc_id))), want)
+        page.append(DocumentHits(doc_id, counts[doc_id], shown[:want]))
+    return Answer(total, len(counts), page, facets(plan.facets, counts, docs, per_passage),
+                  [(k, s) for k, s, _ in hits[: plan.ranked]])
