@@ -275,6 +275,8 @@ class Renderer:
         if el.get("resp") != "#library-trace" or el in self._cited_quote.values():
             return quoted
         href = target_href(el.get("source", ""), self.doc.doc_id)
+        if not href:  # a traced source that points nowhere (or nowhere safe): no link
+            return quoted
         return quoted + Markup(
             '<a class="probable-source" href="{}" title="The essay gives no footnote here; the '
             'library found these words in this passage (match {}). A probable source, not the '

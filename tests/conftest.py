@@ -71,7 +71,7 @@ def http_get(url: str) -> tuple[int, bytes]:
         return e.code, e.read()
 
 
-def wait_until_up(base: str, proc, log: Path, seconds: float = 60) -> None:
+def wait_until_up(base: str, proc, log: Path, seconds: float = 180) -> None:
     """Wait for a server process to answer, or kill it and fail with its log."""
     deadline = time.monotonic() + seconds
     while True:

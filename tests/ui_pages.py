@@ -16,6 +16,8 @@ PAGES: dict[str, str] = {
     "timeline": "/timeline",
     "graph": "/graph",
     "help": "/help/search",
+    "help-index": "/help",
+    "import-guide": "/help/import",
     "login": "/login",
     "error-404": "/no-such-page",
 }

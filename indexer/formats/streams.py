@@ -8,8 +8,10 @@ the paragraphs or records made of it, never also as one decoded string.
 Limits (environment variables, each settable; a file over one is refused with its name, its
 size and the setting that moves the limit, and nothing changes):
 
-* ``LIBRARY_IMPORT_TEXT_MB`` (default 64): the largest plain-text file. A 64 MB text makes
-  one document of about a million passages; its import stays under about 1 GB.
+* ``LIBRARY_IMPORT_TEXT_MB`` (default 16): the largest plain-text file. Measured: a 10 MB
+  text (one document of about 20,000 passages) peaked at 525 MB in its import process, so a
+  16 MB one stays under about 1 GB (the document's TEI and index entries, not the reading,
+  are most of it).
 * ``LIBRARY_IMPORT_CSV_ROWS`` (default 20,000): the most records one CSV file may hold (split
   larger files; each record is a document, and a batch's records are written together).
 """
@@ -25,7 +27,7 @@ from pathlib import Path
 
 from . import RefusedInput
 
-DEFAULT_TEXT_MB = 64
+DEFAULT_TEXT_MB = 16
 DEFAULT_CSV_ROWS = 20_000
 _CHUNK = 1 << 20
 _CYRILLIC = re.compile(r"[А-яЁё]")

@@ -8,6 +8,7 @@ a wildcard's or fuzzy word's from the engine's expansion of it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -94,20 +95,32 @@ def mark(text: str, spans: list[tuple[int, int]], cls: str = "") -> Markup:
     return Markup("").join(out)
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _cut_left(s: str, width: int) -> str:
+    """The last ``width`` characters of ``s``, from the start of a word: the passage's own
+    characters, never half a word."""
     if len(s) <= width:
         return s
-    s = s[-width:]
-    space = s.find(" ")
-    return "…" + (s[space + 1 :] if 0 <= space < 15 else s)
+    cut = len(s) - width
+    if not s[cut - 1].isspace():  # the cut falls inside a word: start at the next one
+        space = _SPACE.search(s, cut)
+        if space is None:  # one word longer than the context: it is shown whole
+            return "…" + s[s.rfind(" ", 0, cut) + 1 :] if " " in s[:cut] else s
+        cut = space.end()
+    return "…" + s[cut:]
 
 
 def _cut_right(s: str, width: int) -> str:
+    """The first ``width`` characters of ``s``, to the end of a word."""
     if len(s) <= width:
         return s
-    s = s[:width]
-    space = s.rfind(" ")
-    return (s[:space] if space > width - 15 else s) + "…"
+    if s[width].isspace():
+        return s[:width].rstrip() + "…"
+    space = max(s.rfind(c, 0, width) for c in " \t\n")
+    end = space if space > 0 else len(s[:width]) + len(re.match(r"\S*", s[width:]).group(0))
+    return s[:end].rstrip() + ("…" if end < len(s) else "")
 
 
 def kwic(text: str, spans: list[tuple[int, int]], width: int = 60, limit: int = 3
@@ -115,9 +128,14 @@ def kwic(text: str, spans: list[tuple[int, int]], width: int = 60, limit: int = 
     """Keyword-in-context lines, the match centred, ``width`` characters either side."""
     lines = []
     for start, end in spans[:limit]:
-        lines.append(KwicLine(_cut_left(text[:start], width), text[start:end],
-                              _cut_right(text[end:], width)))
+        # the passage's own characters; only runs of white space (line breaks) become one
+        lines.append(KwicLine(_flat(_cut_left(text[:start], width)), text[start:end],
+                              _flat(_cut_right(text[end:], width))))
     return lines
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s+", " ", s)
 
 
 def snippet(text: str, spans: list[tuple[int, int]], length: int = 260) -> Markup:

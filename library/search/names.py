@@ -167,6 +167,12 @@ _RUSSIAN_ENDING = re.compile(r"(ov|ev|ew|ow|iov|in|yn|ski|sky|skij|skii|ich|itch
                              r"ko|uk|yan|ian|jan|ova|eva|owa|ewa|ina|aja|off|eff)$")
 
 
+def looks_russian(word: str) -> bool:
+    """A Latin word shaped like a romanised Russian surname: a Russian ending, or letters only
+    a romanisation of Russian uses (Patrushev, Patrušev, Chruschtschow; not Korea)."""
+    return bool(_RUSSIAN_ENDING.search(word.lower())) or romanisation_of(word) != "en"
+
+
 def romanisation_of(word: str) -> str:
     """Which romanisation a Latin-script Russian name is most probably in, from the letters
     that only one of them uses: scholarly, pl, de, fr, it, es, or en (the default)."""

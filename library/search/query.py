@@ -22,9 +22,9 @@ from indexer import querytree as qt
 from indexer.analysis import ExactAnalyzer, TextAnalyzer, fold
 from indexer.persons import Register
 
-from . import limits
+from . import limits, ranking
 from .errors import QueryError
-from .names import is_cyrillic, transliterations
+from .names import is_cyrillic, looks_russian, transliterations
 from .querylex import FIELDS, Token, check, lex, normalise
 from .queryparse import Items, parse_items
 
@@ -137,6 +137,7 @@ class QueryBuilder:
             # (measured: 780 ms p95 on 209k passages), and find nothing of interest
             raise QueryError(f"'{text}' is made of words too common to search on their own; "
                              'put them in a "phrase" (as in "will be") or add a word')
+        parsed = ranking.own_text_first(parsed)
         return ParsedQuery(text, repr(parsed), parsed, "query", list(dict.fromkeys(also)),
                            [t.text for t in plain])
 
@@ -168,18 +169,19 @@ class QueryBuilder:
             t = tokens[i]
             after_not = i > 0 and tokens[i - 1].kind == "op" and tokens[i - 1].text == "NOT"
             sink = excluded if after_not or negated_at is not None else also
+            negated = sink is excluded  # NOT Stalin leaves out his name, not his works
             if t.kind == "field":
                 out.append(("node", self._fielded(t.text[:-1].lower(), tokens[i + 1], sink)))
                 i += 2
                 continue
             if t.kind == "phrase":
-                out.append(("node", self._phrase(t.text, sink)))
+                out.append(("node", self._phrase(t.text, sink, negated)))
             elif t.kind == "word":
                 run = [t]
                 while i + len(run) < len(tokens) and tokens[i + len(run)].kind == "word" \
                         and not (after_not and negated_at is None):  # NOT takes one word
                     run.append(tokens[i + len(run)])
-                out.extend(("node", n) for n in self._words(_once(run), sink))
+                out.extend(("node", n) for n in self._words(_once(run), sink, negated))
                 i += len(run)
                 continue
             elif t.kind == "lparen":
@@ -195,7 +197,8 @@ class QueryBuilder:
             i += 1
         return out
 
-    def _words(self, run: list[Token], also: list[str]) -> list[qt.Node | None]:
+    def _words(self, run: list[Token], also: list[str], negated: bool = False
+               ) -> list[qt.Node | None]:
         """Plain words: names widened to their variants; wildcards and fuzzy on exact forms."""
         out, i = [], 0
         while i < len(run):
@@ -208,11 +211,10 @@ class QueryBuilder:
             if hit:
                 person, n = hit
                 typed = " ".join(t.text for t in run[i : i + n])
-                out.append(self._person_group(person, typed, also))
+                out.append(self._person_group(person, typed, also, negated=negated))
                 i += n
                 continue
-            variants = transliterations(word) if (is_cyrillic(word) or word[:1].isupper()) \
-                else []
+            variants = self._name_variants(word)
             node = self.term("text", word, boost=boost)
             if variants:
                 also.extend(variants)
@@ -220,6 +222,19 @@ class QueryBuilder:
             out.append(node)
             i += 1
         return out
+
+    def _name_variants(self, word: str) -> list[str]:
+        """Cross-script and romanised forms, only for a word that is a name: a capitalised
+        Cyrillic word, or a Latin one shaped like a romanised Russian surname (Patrushev,
+        Patrušev, Chruschtschow). Registered names have their own forms (``_person_group``);
+        other words get none, even those the corpus capitalises: "Korea war" is not searched
+        as Кореа, nor "President Kennedy" as Пресидент."""
+        if not word[:1].isupper():
+            return []
+        variants = transliterations(word)
+        if is_cyrillic(word):  # a capitalised Cyrillic word: a name, as the reader types it
+            return variants
+        return variants if looks_russian(word) else []
 
     def _variant(self, text: str, field: str | None = None) -> qt.Node | None:
         """A variant: one word (analysed as the field is), or an exact phrase of several."""
@@ -237,21 +252,23 @@ class QueryBuilder:
         return None
 
     def _person_group(self, person_id: str, typed: str, also: list[str],
-                      field: str | None = None) -> qt.Node:
+                      field: str | None = None, negated: bool = False) -> qt.Node:
         """Every form of a registered person's name. In running text that is one term: the
         index tagged each passage with the persons it names, in whatever form (and the typed
         form is kept, for ranking). In other fields the forms are spelled out."""
-        variants = self.register.persons[person_id].variants()
+        person = self.register.persons[person_id]
+        variants = person.variants()
         also.extend(variants)
-        if field is None:
-            return qt.Or((qt.Term("persons", person_id), self._variant(typed)))
+        if field is None:  # and the documents by or about the person (ranking.py)
+            return qt.Or((qt.Term("persons", person_id), self._variant(typed),
+                          *(() if negated else ranking.by_or_about(person))))
         return qt.Or(tuple(self._variant(v, field) for v in variants))
 
-    def _phrase(self, phrase: str, also: list[str]) -> qt.Node | None:
+    def _phrase(self, phrase: str, also: list[str], negated: bool = False) -> qt.Node | None:
         body, _, slop = phrase[1:].rpartition('"')
         person = self.register.lookup(body) if self.register and not slop else None
         if person:
-            return self._person_group(person, body, also)
+            return self._person_group(person, body, also, negated=negated)
         return self.phrase(EXACT, body, int(slop[1:] or 1) or 1)
 
     def _fielded(self, name: str, value: Token, also: list[str]) -> qt.Node | None:

@@ -26,7 +26,7 @@ from indexer.analysis import TextAnalyzer
 from indexer.index import ensure_index
 from indexer.persons import REGISTER_ID, Register
 
-from . import limits
+from . import limits, suggest
 from .facets import BY_KEY, FACETS, LANGUAGE_NAMES, FacetSpec, decade_label
 from .highlight import TermMatcher, kwic, snippet
 from .query import ParsedQuery, QueryBuilder, QueryError, lex
@@ -168,9 +168,12 @@ class Searcher:
                 if retry.total:
                     retry.corrected_from = parsed.text
                     return retry
+        elif response.total < suggest.FEW and parsed.words and not req.within:
+            # issue 19: offered only when it finds clearly more (suggest.worth_offering)
+            corrected = self._correct(s, parsed)
+            if corrected and suggest.worth_offering(response.total, self._run(
+                    s, snap, self.builder.build(corrected), req, filters).total):
                 response.did_you_mean = corrected
-        elif response.total < 3 and parsed.words and not req.within:
-            response.did_you_mean = self._correct(s, parsed)
         return response
 
     def _filter(self, filters: dict[str, list[str]], within: str | None) -> list[qt.Node]:

@@ -19,7 +19,7 @@
     var head = document.createElement("strong");
     head.className = "fn-preview-h";
     head.id = "fn-preview-h";
-    head.textContent = "Footnote " + note.getAttribute("value");
+    head.textContent = window.uiText("footnote", {n: note.getAttribute("value")});
     box.appendChild(head);
     [".note-bibl", ".note-status", ".note-cited"].forEach(function (sel) {
       var part = note.querySelector(sel);
@@ -34,7 +34,7 @@
     var close = document.createElement("button");
     close.type = "button";
     close.className = "fn-preview-close";
-    close.setAttribute("aria-label", "Close the preview");
+    close.setAttribute("aria-label", window.uiText("close"));
     close.textContent = "×";
     close.addEventListener("click", function () { hide(true); });
     box.appendChild(close);

@@ -17,7 +17,7 @@
       m.classList.add("current");
       m.scrollIntoView({block: "center"});
       m.focus({preventScroll: true});
-      counter.textContent = (current + 1) + " of " + marks.length;
+      counter.textContent = window.uiText("of", {n: current + 1, total: marks.length});
     }
     next.addEventListener("click", function (e) { e.preventDefault(); show(current + 1); });
     prev.addEventListener("click", function (e) { e.preventDefault(); show(current - 1); });
@@ -26,12 +26,12 @@
       if (t === "INPUT" || t === "TEXTAREA" || e.altKey || e.ctrlKey || e.metaKey) { return; }
       if (e.key === "n") { show(current + 1); } else if (e.key === "p") { show(current - 1); }
     });
-    counter.textContent = marks.length + " matches";
+    counter.textContent = window.uiText("matches", {total: marks.length});
     if (!location.hash) { show(0); } else {
       var target = document.getElementById(location.hash.slice(1));
       var inside = target ? marks.findIndex(function (m) { return target.contains(m); }) : -1;
       if (inside >= 0) { current = inside; marks[inside].classList.add("current");
-        counter.textContent = (inside + 1) + " of " + marks.length; }
+        counter.textContent = window.uiText("of", {n: inside + 1, total: marks.length}); }
     }
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); }

@@ -10,6 +10,8 @@ import unicodedata
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app, g, request, session
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..accounts import Accounts, Locked
 from ..users import Users
@@ -73,9 +75,13 @@ def locked_message(locked: Locked) -> tuple[str, int]:
     seconds = max(1, math.ceil(locked.until - time.time()))
     minutes = math.ceil(seconds / 60)
     when = time.strftime("%H:%M UTC", time.gmtime(locked.until))
-    who = "for this account" if locked.reason == "account" else "from your address"
-    return (f"Too many failed log-ins {who}. Try again after {when} "
-            f"(in {minutes} minute{'s' if minutes != 1 else ''})."), seconds
+    if locked.reason == "account":
+        said = _("Too many failed log-ins for this account. Try again after %(when)s", when=when)
+    else:
+        said = _("Too many failed log-ins from your address. Try again after %(when)s",
+                 when=when)
+    return said + " " + ngettext("(in %(num)s minute).", "(in %(num)s minutes).",
+                                 minutes), seconds
 
 
 def _unsafe_char(c: str) -> bool:
@@ -95,7 +101,7 @@ def safe_next(target: str | None, fallback: str) -> str:
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return fallback
     path = parts.path
-    for _ in range(3):  # whatever a later decoding of the path could make of it
+    for _round in range(3):  # whatever a later decoding of the path could make of it
         path = unquote(path)
     segments = path.split("/")
     if path.startswith("//") or any(_unsafe_char(c) for c in path) \

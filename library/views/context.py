@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from flask import abort, current_app, request
+from flask_babel import gettext as _
 
 from indexer.teidoc import Document
 
@@ -24,8 +25,9 @@ def document_or_404(doc_id: str) -> Document:
     doc = lib().store.get(doc_id)
     if doc is None:
         if lib().store.fault(doc_id):
-            abort(503, description="This document's TEI file is damaged, so it cannot be shown "
-                                   "now; the librarians have been told (`library check`).")
+            abort(503, description=_("This document's TEI file is damaged, so it cannot be "
+                                     "shown now; the librarians have been told "
+                                     "(`library check`)."))
         abort(404)
     return doc
 
@@ -60,6 +62,6 @@ def cited_by(doc_id: str) -> dict[str, list[CitedBy]]:
         source = lib().store.get(c.source_doc)
         title = source.title if source else c.source_doc
         who = source.authors[0].split()[-1] + ", " if source and source.authors else ""
-        label = f"{who}“{title}”, footnote {c.n}"
+        label = _("%(who)s“%(title)s”, footnote %(n)s", who=who, title=title, n=c.n)
         found.setdefault(c.target_passage, []).append(CitedBy(c.marker_url, label, c.status))
     return found

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, request
+from flask import Response, abort, current_app, render_template, request
 
-from .. import cite
+from .. import cite, citestyles
 from ..oai import Repository
 from ..settings import base_url, external_url
 from .context import document_or_404, lib
@@ -29,6 +29,13 @@ def _export(doc_id: str, fmt: str):
     it = cite_item(doc_id)
     return Response(render(it), mimetype=f"{mimetype}; charset=utf-8", headers={
         "Content-Disposition": f'inline; filename="{it.key}.{fmt}"'})
+
+
+def page(doc_id: str):
+    """The document or one passage (?passage=) in Chicago, MLA and APA, with its exports."""
+    it = cite_item(doc_id)
+    return render_template("cite.html", doc=document_or_404(doc_id), passage=it.passage,
+                           cite_url=it.url, references=citestyles.references(it))
 
 
 def bib(doc_id: str):

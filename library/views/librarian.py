@@ -9,7 +9,18 @@ import secrets
 import shutil
 from pathlib import Path
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.utils import secure_filename
 
 from indexer.formats import KNOWN_SUFFIXES
@@ -17,6 +28,7 @@ from indexer.ingest import ImportOptions
 from indexer.manifest import read_manifest
 
 from ..accounts import Locked
+from ..importwords import for_web
 from ..jobs import Job, new_job_id
 from ..users import Users
 from . import auth
@@ -35,8 +47,8 @@ def csrf_token() -> str:
 def _check_csrf() -> None:
     sent = request.form.get("csrf", "")
     if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
-        abort(400, description="the form has expired or did not come from this site; "
-                               "reload the page and send it again")
+        abort(400, description=_("the form has expired or did not come from this site; "
+                                 "reload the page and send it again"))
 
 
 def login_required(view):
@@ -66,7 +78,7 @@ def login():
             return redirect(auth.safe_next(request.args.get("next"),
                                            url_for("library.import_form")))
         else:
-            error, status = "Unknown name or wrong password.", 401
+            error, status = _("Unknown name or wrong password."), 401
     return render_template("login.html", error=error), status, headers
 
 
@@ -96,9 +108,10 @@ def import_submit():
     manifest_upload = request.files.get("manifest")
     error = None
     if not files:
-        error = "Choose at least one file to import."
+        error = _("Choose at least one file to import.")
     elif len(files) > MAX_FILES:
-        error = f"{len(files)} files is more than the {MAX_FILES} one batch may hold."
+        error = _("%(n)s files is more than the %(max)s one batch may hold.",
+                  n=len(files), max=MAX_FILES)
     if error:
         return _form(error, 400)
     job_id = new_job_id()
@@ -115,17 +128,17 @@ def import_submit():
             target.parent.mkdir(parents=True, exist_ok=True)
             upload.save(target)
             if target.stat().st_size > MAX_FILE_BYTES:
-                raise ValueError(f"{upload.filename}: over the limit of "
-                                 f"{MAX_FILE_BYTES // (1024 * 1024)} MB per file")
+                raise ValueError(_("%(name)s: over the limit of %(mb)s MB per file",
+                                   name=upload.filename, mb=MAX_FILE_BYTES // (1024 * 1024)))
             names[str(target)] = upload.filename
         manifest_file = ""
         if manifest_upload and manifest_upload.filename:
             manifest_path = folder / "manifest.csv"
             manifest_upload.save(manifest_path)
-            _, problems = read_manifest(manifest_path)
+            _rows, problems = read_manifest(manifest_path)
             manifest_file = str(manifest_path)
             if problems:
-                raise ValueError("the manifest has problems; nothing was imported: "
+                raise ValueError(_("the manifest has problems; nothing was imported: ")
                                  + "; ".join(p.replace(str(manifest_path), "manifest")
                                              for p in problems))
     except ValueError as exc:
@@ -144,9 +157,55 @@ def _ocr_lang(value: str) -> str:
     return value if value in ("eng", "rus", "eng+rus") else ""
 
 
-@login_required
-def import_job(job_id: str):
+def _job(job_id: str) -> Job:
     job = current_app.extensions["library"].jobs.get(job_id)
     if job is None:
         abort(404)
-    return render_template("import_job.html", job=job)
+    return job
+
+
+def job_status(job: Job) -> str:
+    """The one sentence the job page's status region says (and says again as it changes)."""
+    p = job.progress
+    if job.message and job.state in ("queued", "running"):
+        return job.message
+    if job.state == "queued":
+        return _("Waiting for the import before it to finish…")
+    if job.state == "failed":
+        return _("The import stopped: %(error)s", error=for_web(job.error))
+    if job.state == "done":
+        return _("Done.")
+    parts = [ngettext("Importing: %(done)d of %(num)d file", "Importing: %(done)d of %(num)d "
+                      "files", job.total, done=job.done)]
+    if p.pages_total:
+        parts.append(ngettext("%(done)d of %(num)d page read", "%(done)d of %(num)d pages read",
+                              p.pages_total, done=p.pages_done))
+    if p.failed:
+        parts.append(ngettext("%(num)d failed", "%(num)d failed", p.failed))
+    text = ", ".join(parts)
+    if job.current:
+        text += " " + _("(last: %(name)s)", name=job.current)
+    remaining = p.remaining
+    if remaining is not None and job.done < job.total:
+        text += "; " + (_("about %(n)d min left", n=round(remaining / 60)) if remaining >= 90
+                        else _("about %(n)d s left", n=round(remaining)))
+    return text + "…"
+
+
+@login_required
+def import_job(job_id: str):
+    job = _job(job_id)
+    return render_template("import_job.html", job=job, status=job_status(job))
+
+
+@login_required
+def import_job_status(job_id: str):
+    """What the job page polls (once a second, while the job runs): its state and counts."""
+    job = _job(job_id)
+    p = job.progress
+    return jsonify({"state": job.state, "status": job_status(job), "files_done": job.done,
+                    "files_total": job.total, "pages_done": p.pages_done,
+                    "pages_total": p.pages_total, "failed": p.failed,
+                    "elapsed": round(p.elapsed, 1) if job.state == "running" else None,
+                    "remaining": p.remaining, "dashboard": p.dashboard}), 200, {
+        "Cache-Control": "no-store"}

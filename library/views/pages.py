@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 
-from .. import cite, links, pictures
+from .. import cite, citestyles, links, pictures
 from ..render import Highlight, RenderedNote, render_document
 from ..search.facets import FACETS
 from ..search.searcher import SORTS, QueryError, SearchRequest
+from ..search.suggest import forms_found
 from ..settings import base_url
 from ..wording import passage_label
 from . import archive, results
@@ -19,10 +21,11 @@ def home():
     # sorted and paged from the index's one row per document; only the page's documents are
     # read from the store (reading every file was the page's cost)
     rows = [d for d in lib().searcher.documents().values() if d.type != "register"]
+    essay = next((r for r in rows if r.type == ESSAY_TYPE), None)  # linked from the intro
     listing = results.home_listing(rows)
     listing["documents"] = [d for d in map(lib().store.get, (r.doc_id for r in
                                                               listing["documents"])) if d]
-    return render_template("home.html", listing=listing)
+    return render_template("home.html", listing=listing, essay=essay)
 
 
 def search():
@@ -36,7 +39,8 @@ def search():
                                facets=FACETS), 400
     return render_template("search.html", q=req.q, r=r, error=None, req=req, facets=FACETS,
                            store=lib().store, sorts=SORTS, spread=results.spread(r),
-                           exports=results.export_links())
+                           exports=results.export_links(),
+                           variants=forms_found(lib().searcher, r.also_searched))
 
 
 def bibliography():
@@ -65,7 +69,7 @@ def timeline():
                                     essay.doc_id if essay else "", docs, cited)
         return picture, pictures.timeline_listing(docs, cited), essay
     picture, listing, essay = lib().pictures.get("timeline", lib().searcher.generation(), draw)
-    return render_template("picture.html", title="Timeline", picture=picture, listing=listing,
+    return render_template("picture.html", title=_("Timeline"), picture=picture, listing=listing,
                            essay=essay, kind="timeline")
 
 
@@ -83,12 +87,21 @@ def graph():
     if drawn is None:
         abort(404)
     picture, citations, titles, essay = drawn
-    return render_template("picture.html", title="Citation graph", picture=picture,
+    return render_template("picture.html", title=_("Citation graph"), picture=picture,
                            citations=citations, titles=titles, essay=essay, kind="graph")
 
 
 def query_help():
     return render_template("help.html")
+
+
+def help_index():
+    essay = next((d for d in lib().store.all() if d.type == ESSAY_TYPE), None)
+    return render_template("help_index.html", essay_id=essay.doc_id if essay else "")
+
+
+def import_guide():
+    return render_template("import_guide.html")
 
 
 def document(doc_id: str):
@@ -104,6 +117,7 @@ def document(doc_id: str):
             highlight = Highlight(set(found.matched_passages), found.matcher)
         except QueryError as exc:
             error = str(exc)
+    variants = forms_found(lib().searcher, found.also_searched) if found else None
     record, body, notes = render_document(doc, cited_by(doc_id), highlight)
     for note in notes:
         describe_target(note)
@@ -113,7 +127,9 @@ def document(doc_id: str):
     it = cite.item(doc, base_url())
     return render_template("doc.html", doc=doc, record=record, body=body, notes=notes,
                            citing=citing, store=lib().store, q=q, found=found, error=error,
-                           citation=cite.readable(it), meta_tags=cite.highwire(it),
+                           variants=variants,
+                           cite_url=it.url, references=citestyles.references(it),
+                           meta_tags=cite.highwire(it),
                            coins=cite.coins(it), toc=toc,
                            archive=archive.context(doc)), status
 
@@ -131,8 +147,8 @@ def contents(doc) -> list[tuple[str, str]]:
     for i, p in enumerate(paragraphs):
         if i % TOC_EVERY == 0:
             words = p.text.split()
-            entries.append((p.id, f"Paragraph {i + 1}: " + " ".join(words[:8])
-                            + ("…" if len(words) > 8 else "")))
+            entries.append((p.id, _("Paragraph %(n)s: %(words)s", n=i + 1,
+                                    words=" ".join(words[:8]) + ("…" if len(words) > 8 else ""))))
     return entries
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .. import i18n
 from . import (
+    advanced,
     api,
     apidoc,
     edit,
@@ -20,10 +22,14 @@ from . import (
 ROUTES = [
     ("/", "home", pages.home),
     ("/search", "search", pages.search),
+    ("/search/advanced", "advanced_search", advanced.page),
     ("/search/export.csv", "search_export_csv", results.export_csv),
     ("/search/export.ris", "search_export_ris", results.export_ris),
     ("/search/export.bib", "search_export_bib", results.export_bib),
+    ("/help", "help_index", pages.help_index),
     ("/help/search", "query_help", pages.query_help),
+    ("/help/import", "import_guide", pages.import_guide),
+    ("/language", "choose_language", i18n.choose_language),
     ("/doc/persons", "register_document", persons.register_document),
     ("/doc/<docid:doc_id>", "document", pages.document),
     ("/persons", "persons", persons.persons),
@@ -43,6 +49,7 @@ ROUTES = [
     ("/iiif/<docid:doc_id>/search", "iiif_search", iiifsearch.search),
     ("/iiif/<docid:doc_id>/<n>/info.json", "iiif_info", iiif.info),
     ("/iiif/<docid:doc_id>/<n>/<region>/<size>/<rotation>/<name>", "iiif_image", iiif.image),
+    ("/doc/<docid:doc_id>/cite", "cite_page", exports.page),
     ("/doc/<docid:doc_id>/cite.bib", "cite_bib", exports.bib),
     ("/doc/<docid:doc_id>/cite.ris", "cite_ris", exports.ris),
     ("/doc/<docid:doc_id>/cite.json", "cite_csl", exports.csl),
@@ -60,4 +67,5 @@ ROUTES = [
     ("/import", "import_form", librarian.import_form),
     ("/import", "import_submit", librarian.import_submit, ["POST"]),
     ("/import/<job_id>", "import_job", librarian.import_job),
+    ("/import/<job_id>/status", "import_job_status", librarian.import_job_status),
 ]
