@@ -10,8 +10,10 @@ index at most, which the next import (or ``library serve``) reconciles before an
 A different file never takes an existing document's id: a taken name gets a numbered id (and
 the report says so). A file is a new version of a document only when the librarian says so:
 a manifest ``identifier``, ``--replace DOC_ID``, or the same original path and collection as
-the earlier import. Files are read outside the write lock (the slow part, and it changes
-nothing); ids are allocated, TEI written and the index committed under it.
+the earlier import. Files are read outside the write lock, as tasks that may run on other
+machines (the slow part, and it changes nothing: indexer/pipeline.py, indexer/tasks.py); this
+process is the one writer, and allocates ids, writes TEI and commits the index under the lock,
+batch by batch.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -29,24 +30,22 @@ from lxml import etree
 
 from . import seedguard
 from .archival import NO_RIGHTS_WARNING, add_not_evaluated, add_validation_note, has_rights
+from .cluster import ClusterUnreachable, open_executor  # noqa: F401
 from .formats import (
-    IMAGE_SUFFIXES,
-    KNOWN_SUFFIXES,
     Extracted,
     Metadata,
-    ReadOptions,
     RefusedInput,
-    reader_for,
 )
 from .formats.compose import compose, document_date, enrich_tei
 from .formats.tei import slug
 from .header import CNE_LABEL
 from .index import ensure_index, update_index
-from .language import annotate
 from .manifest import Manifest
-from .pages import add_facsimile, clean_scratch, keep
+from .pages import add_facsimile, clean_scratch, close_open, keep
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
+from .pipeline import INDEX_EVERY, MAX_BYTES, FileWork, Pipeline, _work_estimate  # noqa: F401
+from .progress import Progress
 from .report import Outcome, Report, report_text, to_json, warning_text  # noqa: F401
 from .rights import map_rights
 from .store import clean_temporaries, doc_path, write_document
@@ -61,9 +60,6 @@ from .tei import NS, XML_ID, serialize
 from .writelock import write_lock
 from .xmlsafe import XMLInputError
 
-MAX_BYTES = 512 * 1024 * 1024
-INDEX_EVERY = 50  # documents written before the index is brought up to date
-
 
 @dataclass
 class ImportOptions:
@@ -75,7 +71,8 @@ class ImportOptions:
     require_rights: bool = False  # refuse files that state no rights (else CNE)
     ocr: str = "auto"  # auto | force | off
     ocr_lang: str = ""  # Tesseract languages for every page; '' = the manifest's, else detected
-    jobs: int = 1
+    jobs: int = 1  # worker processes of a LocalCluster (1: all in this process)
+    cluster: str = ""  # a Dask scheduler's address (else LIBRARY_DASK_SCHEDULER, else local)
     check_only: bool = False
     replace: str = ""  # --replace DOC_ID: the one file of the batch is a new version of it
 
@@ -93,51 +90,17 @@ class Prepared:
     pages: list = field(default_factory=list)  # facsimile page images to move into the store
 
 
-def extract(path: Path, options: ImportOptions, scratch: str = "", ocr_jobs: int = 1,
-            on_page: Callable[[str], None] | None = None) -> tuple[str, list[Extracted]]:
-    """(sha256, records) of one file; raises RefusedInput with the reason."""
-    reader = reader_for(path)
-    if reader is None:
-        raise RefusedInput(f"{path.name}: unknown format {path.suffix or '(no extension)'!r}; "
-                           f"known: {', '.join(KNOWN_SUFFIXES)}")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise RefusedInput(f"{path.name}: {size:,} bytes is over the limit of {MAX_BYTES:,}")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise RefusedInput(f"{path.name}: cannot read: {exc.strerror}") from None
-    digest = hashlib.sha256(data).hexdigest()
-    read_options = ReadOptions(options.pdf_password, options.validate_tei, options.strict,
-                               options.ocr, options.ocr_lang, ocr_jobs, scratch, on_page)
-    records = reader(path, data, read_options)
-    for record in records:
-        if record.tei is None:  # TEI keeps the langUsage it states
-            annotate(record)
-    return digest, records
+class Importer(Pipeline):
+    """The one writer: the batch's tasks go out through :class:`Pipeline`; what comes back
+    is written here, under the write lock."""
 
-
-def _extract_in_worker(path: str, options: ImportOptions, scratch: str = "",
-                       ocr_jobs: int = 1, on_page: Callable[[str], None] | None = None):
-    """Extraction that never raises: any fault of one file (pypdf, lxml, decoding, a
-    decompression bomb) is that file's failure, not the batch's."""
-    try:
-        return extract(Path(path), options, scratch, ocr_jobs, on_page)
-    except RefusedInput as exc:
-        return exc
-    except Exception as exc:  # noqa: BLE001
-        return RefusedInput(f"{Path(path).name}: could not be read "
-                            f"({type(exc).__name__}: {exc})")
-
-
-class Importer:
     def __init__(self, paths: Paths, options: ImportOptions, manifest: Manifest | None = None,
-                 progress: Callable[[int, int, str], None] | None = None,
+                 progress: Callable[[Progress], None] | None = None,
                  on_wait: Callable[[str], None] | None = None):
         self.paths = paths
         self.options = options
         self.manifest = manifest
-        self.progress = progress or (lambda done, total, name: None)
+        self.on_progress = progress or (lambda progress: None)
         self.on_wait = on_wait
         self.report = Report()
         self.state = StoreState()
@@ -146,9 +109,15 @@ class Importer:
         self.register = Register.load(paths.sources / f"{REGISTER_ID}.xml")
         self.pending: list[Path] = []
         self.scratch = ""
+        self.progress = Progress()
+        self.executor = None
+        self._stamp: int | None = None  # the store folder's mtime after this import's writes
+        self._reconciled = False
 
     # -- the batch ----------------------------------------------------------------------------
     def run(self, inputs: list[Path]) -> Report:
+        """Import ``inputs``; raises ClusterUnreachable (before anything is read) when the
+        scheduler named cannot be reached."""
         exclude = {self.manifest.path.resolve()} if self.manifest else set()
         files, missing, passed = collect(inputs, exclude)
         self.report.failed.extend(missing)
@@ -160,70 +129,74 @@ class Importer:
             return self.report
         self.paths.home.mkdir(parents=True, exist_ok=True)
         clean_scratch(self.paths.home)
-        # page images wait here until their document has an id (then they move into the store)
-        with tempfile.TemporaryDirectory(prefix=f"import-{os.getpid()}-",
-                                         dir=self.paths.home) as scratch:
-            self.scratch = scratch
-            return self._run(files)
-
-    def _run(self, files: list[Path]) -> Report:
-        extracted = self._extract_all(files)
-        if self.options.check_only:
-            self.state = StoreState.scan(self.paths.sources)
-            self._add_all(files, extracted)
-            return self.report
-        with write_lock(self.paths.home, "import", on_wait=self.on_wait):
-            # an index to update, in line with the store: this finishes what an interrupted
-            # import began (and clears what it left half-written)
-            clean_temporaries(self.paths.sources)
-            ensure_index(self.paths.sources, self.paths.index)
-            self.state = StoreState.scan(self.paths.sources)
-            self._add_all(files, extracted)
-            self._flush_index()
+        self.executor = open_executor(self.options.cluster, self.options.jobs,
+                                      _work_estimate(files))
+        self.progress = Progress(files_total=len(files), failed=len(missing),
+                                 where=self.executor.where, dashboard=self.executor.dashboard)
+        self.on_progress(self.progress)
+        try:
+            # page images wait here until their document has an id (then they move into the
+            # store)
+            with tempfile.TemporaryDirectory(prefix=f"import-{os.getpid()}-",
+                                             dir=self.paths.home) as scratch:
+                self.scratch = scratch
+                self._run(files)
+        finally:
+            self.executor.close()
+            close_open()
         return self.report
 
-    def _add_all(self, files: list[Path], extracted: dict) -> None:
-        for done, path in enumerate(files, start=1):
-            self.progress(done, len(files), path.name)
-            result = extracted.get(path)
+    # -- the writer -----------------------------------------------------------------------------
+    def _store_stamp(self) -> int | None:
+        try:
+            return self.paths.sources.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    def _write_batch(self, ready: list[FileWork]) -> None:
+        if self.options.check_only:
+            self._add_all(ready)
+            return
+        with write_lock(self.paths.home, "import", on_wait=self.on_wait):
+            if not self._reconciled:
+                # an index to update, in line with the store: this finishes what an interrupted
+                # import began (and clears what it left half-written)
+                clean_temporaries(self.paths.sources)
+                ensure_index(self.paths.sources, self.paths.index)
+                self._reconciled = True
+            if self._store_stamp() != self._stamp:  # another writer came between
+                self.state = StoreState.scan(self.paths.sources)
+            self._add_all(ready)
+            self._flush_index()
+            self._stamp = self._store_stamp()
+
+    def _add_all(self, ready: list[FileWork]) -> None:
+        for work in ready:
+            path, result = work.path, work.result
+            before = (len(self.report.imported), len(self.report.skipped),
+                      len(self.report.failed))
             if isinstance(result, RefusedInput):
                 self.report.failed.append(Outcome(str(path), error=str(result)))
-                continue
-            self.report.checked += 1
-            try:
-                self._one_file(path, *result)
-            except (RefusedInput, XMLInputError) as exc:
-                self.report.failed.append(Outcome(str(path), error=str(exc)))
-            except (OSError, ValueError) as exc:
-                self.report.failed.append(Outcome(str(path), error=f"{path.name}: {exc}"))
-            except Exception as exc:  # noqa: BLE001  (one file's fault is not the batch's)
-                self.report.failed.append(Outcome(str(path), error=(
-                    f"{path.name}: could not be imported ({type(exc).__name__}: {exc})")))
-
-    def _extract_all(self, files: list[Path]) -> dict:
-        """Extraction, in worker processes for all but TEI when --jobs asks for them (a TEI
-        tree cannot cross a process boundary)."""
-        results: dict[Path, object] = {}
-        parallel = [f for f in files if f.suffix.lower() in (".pdf", ".html", ".htm", ".txt",
-                                                             *IMAGE_SUFFIXES)]
-        if self.options.jobs > 1 and len(parallel) > 1:
-            # files in parallel, each file's pages one at a time (jobs processes in all)
-            with ProcessPoolExecutor(self.options.jobs) as pool:
-                futures = {f: pool.submit(_extract_in_worker, str(f), self._options_for(f),
-                                          self.scratch) for f in parallel}
-                for f, fut in futures.items():
-                    try:
-                        results[f] = fut.result()
-                    except Exception as exc:  # noqa: BLE001  (a worker killed, say by memory)
-                        results[f] = RefusedInput(f"{f.name}: could not be read "
-                                                  f"({type(exc).__name__}: {exc})")
-        for n, f in enumerate(files, start=1):
-            if f not in results:  # one file at a time, its pages in parallel
-                def on_page(message: str, n=n, f=f) -> None:
-                    self.progress(n - 1, len(files), f"{f.name}: {message}")
-                results[f] = _extract_in_worker(str(f), self._options_for(f), self.scratch,
-                                                self.options.jobs, on_page)
-        return results
+            else:
+                self.report.checked += 1
+                try:
+                    self._one_file(path, *result)
+                except (RefusedInput, XMLInputError) as exc:
+                    self.report.failed.append(Outcome(str(path), error=str(exc)))
+                except (OSError, ValueError) as exc:
+                    self.report.failed.append(Outcome(str(path), error=f"{path.name}: {exc}"))
+                except Exception as exc:  # noqa: BLE001  (one file's fault is not the batch's)
+                    self.report.failed.append(Outcome(str(path), error=(
+                        f"{path.name}: could not be imported ({type(exc).__name__}: {exc})")))
+            for outcomes, start in zip((self.report.imported, self.report.skipped,
+                                        self.report.failed), before, strict=True):
+                for outcome in outcomes[start:]:
+                    outcome.worker, outcome.ocr_seconds = work.worker, work.ocr_seconds
+            work.result = True  # written: what it held can go
+            self.progress.files_done += 1
+            self.progress.failed = len(self.report.failed)
+            self.progress.current = path.name
+            self.on_progress(self.progress)
 
     def _options_for(self, path: Path) -> ImportOptions:
         """The batch's options, with the manifest's language for the file's OCR."""
@@ -318,7 +291,8 @@ class Importer:
         if date and not document_date(date):
             raise RefusedInput(f"{path.name}: date {date!r} is not a date (YYYY-MM-DD)")
         original = (path.name, digest)
-        warnings = list(ex.warnings)
+        warnings = list(ex.warnings) if ex.tei is not None else []  # schema messages
+        plain = list(ex.warnings) if ex.tei is None else []  # e.g. a page rendered smaller
         given = meta.rights or (ex.rights if ex.tei is None else "")
         if given and map_rights(given).warning:  # kept as a note, the statement CNE
             warnings.append(map_rights(given).warning)
@@ -362,8 +336,8 @@ class Importer:
         self.state.taken.add(doc_id)
         self.state.keys[key] = doc_id
         self.batch_ids.add(doc_id)
-        return Prepared(doc_id, data, path, digest, note,
-                        warning_text(warnings, NO_RIGHTS_WARNING), ex.pages)
+        return Prepared(doc_id, data, path, digest, note, "; ".join(filter(None, [
+            warning_text(warnings, NO_RIGHTS_WARNING), *plain])), ex.pages)
 
     def _no_rights(self, path: Path) -> None:
         if self.options.require_rights:

@@ -3,30 +3,38 @@ and PNG files with Pillow), read by OCR where they have no text, and kept as fac
 (``sources/facsimiles/<doc_id>/``) that the TEI points to (``facsimile/surface/graphic``,
 ``pb/@facs``).
 
-Extraction happens before the document has its id, so the images wait in a scratch folder
-and are moved into the store, under the write lock, when the TEI is written.
+Each page is a task of its own (``read_pdf_page``, ``read_image_page``): rendered once, tested
+for blankness, machine-read, and handed back as plain data (a JPEG and the OCR's PageText), so
+that a worker on another machine needs no access to the store. The writer puts the images in a
+scratch folder, where they wait for their document's id, and moves them into the store, under
+the write lock, when the TEI is written. A page is rendered at most at
+``LIBRARY_PAGE_MAX_PIXELS`` pixels (a larger one at a lower resolution, with a warning).
 """
 
 from __future__ import annotations
 
+import atexit
+import io
+import math
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
 from PIL import Image
 
-from . import ocr, ocrtext
+from . import limits, ocr, ocrtext, tiles
 from .processes import alive
 from .tei import NS, XML_ID, E
 
 OCR_DPI = 300  # what Tesseract reads best
-FACSIMILE_DPI = 150  # what is kept and shown: legible when zoomed, a few hundred KB a page
-MAX_SIDE = 2400  # facsimiles of image files are scaled down to this many pixels at most
+# what is kept and shown: the resolution OCR read, so that zooming into a carbon copy shows
+# what the machine saw (deep zoom, from tiles: indexer.tiles)
+FACSIMILE_DPI = OCR_DPI
+MAX_SIDE = 10000  # facsimiles of image files are scaled down to this many pixels at most
 JPEG_QUALITY = 80
 
 
@@ -39,79 +47,164 @@ class PageImage:
     ocr: ocr.PageText | None = None
 
 
-def save_facsimile(image: Image.Image, scratch: Path, n: int) -> PageImage:
+@dataclass
+class PageResult:
+    """What one page task gives back (plain data: it crosses from a worker to the writer)."""
+
+    n: int
+    facsimile: bytes = b""  # JPEG, when the page is kept as an image
+    width: int = 0
+    height: int = 0
+    ocr: ocr.PageText | None = None  # None: not machine-read (a text layer, or blank)
+    blank: bool = False  # nothing on the page: not machine-read
+    warning: str = ""  # e.g. rendered at a lower resolution than asked (too many pixels)
+    worker: str = ""
+    seconds: float = 0.0  # the whole task: render, blank test, OCR
+
+
+def facsimile_jpeg(image: Image.Image) -> tuple[bytes, int, int]:
     if image.mode not in ("L", "RGB"):
         image = image.convert("RGB" if image.mode in ("RGBA", "P", "CMYK") else "L")
     if max(image.size) > MAX_SIDE:
         scale = MAX_SIDE / max(image.size)
         image = image.resize((round(image.width * scale), round(image.height * scale)),
                              Image.LANCZOS)
-    fd, name = tempfile.mkstemp(prefix=f"p{n}-", suffix=".jpg", dir=scratch)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return out.getvalue(), image.width, image.height
+
+
+def save_facsimile(result: PageResult, scratch: Path) -> PageImage:
+    """A page task's image into the scratch folder, where it waits for its document's id."""
+    fd, name = tempfile.mkstemp(prefix=f"p{result.n}-", suffix=".jpg", dir=scratch)
     with os.fdopen(fd, "wb") as fh:
-        image.save(fh, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return PageImage(n, name, image.width, image.height)
+        fh.write(result.facsimile)
+    return PageImage(result.n, name, result.width, result.height, result.ocr)
 
 
-def ocr_image(image: Image.Image, scratch: Path, n: int) -> Path:
-    """A grayscale PNG for Tesseract (deleted once read)."""
-    fd, name = tempfile.mkstemp(prefix=f"ocr{n}-", suffix=".png", dir=scratch)
-    with os.fdopen(fd, "wb") as fh:
-        (image if image.mode in ("L", "1") else image.convert("L")).save(fh, "PNG")
-    return Path(name)
+def is_blank(image: Image.Image) -> bool:
+    """Too few dark pixels to hold a word (a blank or nearly blank page)."""
+    gray = image if image.mode == "L" else image.convert("L")
+    histogram = gray.histogram()
+    return sum(histogram[:128]) < limits.blank_ink() * gray.width * gray.height
 
 
-class PageReader:
-    """Pages fed in order; OCR runs on ``jobs`` pages at once while the next are rendered."""
-
-    def __init__(self, scratch: str, lang: str, jobs: int,
-                 on_page: Callable[[str], None] | None = None):
-        self.scratch = Path(scratch) if scratch else None
-        self.lang = lang
-        self.pool = ThreadPoolExecutor(max(1, jobs))  # threads: each waits on a process
-        self.pages: list[PageImage] = []
-        self.futures: dict[int, object] = {}
-        self.on_page = on_page or (lambda message: None)
-        self.total = 0
-
-    def add(self, n: int, facsimile: Image.Image | None, for_ocr: Image.Image | None) -> None:
-        if self.scratch is not None and facsimile is not None:
-            self.pages.append(save_facsimile(facsimile, self.scratch, n))
-        if for_ocr is not None:
-            where = self.scratch or Path(tempfile.gettempdir())
-            image = ocr_image(for_ocr, where, n)
-            self.futures[n] = self.pool.submit(self._read, n, image)
-
-    def _read(self, n: int, image: Path) -> ocr.PageText:
-        try:
-            return ocr.read_page(n, image, self.lang)
-        finally:
-            image.unlink(missing_ok=True)
-
-    def finish(self) -> dict[int, ocr.PageText]:
-        """Every page's OCR (by page number), waiting for the last."""
-        results = {}
-        for done, (n, fut) in enumerate(sorted(self.futures.items()), start=1):
-            results[n] = fut.result()
-            self.on_page(f"machine-read page {done} of {len(self.futures)}")
-        self.pool.shutdown()
-        for page in self.pages:
-            page.ocr = results.get(page.n)
-        return results
+def machine_read(n: int, image: Image.Image, lang: str) -> ocr.PageText:
+    """OCR of one page image, through a grayscale PNG in the worker's own temporary folder."""
+    fd, name = tempfile.mkstemp(prefix=f"ocr{n}-", suffix=".png")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            (image if image.mode in ("L", "1") else image.convert("L")).save(fh, "PNG")
+        return ocr.read_page(n, Path(name), lang)
+    finally:
+        Path(name).unlink(missing_ok=True)
 
 
-def pdf_pages(data: bytes, password: str | None) -> Iterator[tuple[int, object]]:
+def capped_dpi(n: int, width_pt: float, height_pt: float, dpi: float) -> tuple[float, str]:
+    """The resolution to render a page at: ``dpi``, or less when the page would have more
+    pixels than the limit (a 14400 pt square page at 300 dpi is 3.6 billion)."""
+    cap = limits.max_page_pixels()
+    pixels = (width_pt * dpi / 72) * (height_pt * dpi / 72)
+    if pixels <= cap:
+        return dpi, ""
+    # (a hair under: the renderer rounds each side up)
+    lower = 72 * math.sqrt(cap / max(width_pt * height_pt, 1)) * 0.999
+    return lower, (f"page {n} ({width_pt:.0f} × {height_pt:.0f} pt) was rendered at "
+                   f"{lower:.0f} dpi, not {dpi:.0f}: at {dpi:.0f} dpi it would have "
+                   f"{pixels:,.0f} pixels, over the limit of {cap:,} "
+                   "(LIBRARY_PAGE_MAX_PIXELS)")
+
+
+def _finish(result: PageResult, image: Image.Image, lang: str | None, facsimile: bool,
+            scale: float) -> PageResult:
+    """Keep the page as a facsimile (``scale``: of the render), test for a blank page, OCR."""
+    if facsimile:
+        kept = image if scale >= 1 else image.resize(
+            (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
+        result.facsimile, result.width, result.height = facsimile_jpeg(kept)
+    if lang is not None:
+        result.blank = is_blank(image)
+        if not result.blank:
+            result.ocr = machine_read(result.n, image, lang)
+    return result
+
+
+_open: list = []  # (data, password, document): the PDF a worker's last page task opened
+
+
+def _pdf(data: bytes, password: str | None):
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data, password=password)
+    if _open and _open[0][0] is data and _open[0][1] == password:
+        return _open[0][2]
+    while _open:
+        _open.pop()[2].close()
+    document = pdfium.PdfDocument(data, password=password)
+    _open.append((data, password, document))
+    return document
+
+
+def close_open() -> None:
+    """Close the PDF this process's page tasks kept open."""
+    while _open:
+        _open.pop()[2].close()
+
+
+atexit.register(close_open)
+
+
+def pdf_page_count(data: bytes, password: str | None) -> int:
+    return len(_pdf(data, password))
+
+
+def read_pdf_page(data: bytes, password: str | None, n: int, lang: str | None,
+                  facsimile: bool) -> PageResult:
+    """The page task of a PDF: render page ``n`` once (at 300 dpi in gray when it is to be
+    machine-read, else at the facsimile's resolution), keep it, OCR it unless it is blank.
+    ``lang``: Tesseract languages, '' to detect them, None for no OCR."""
+    from .cluster import worker_name
+
+    start = time.monotonic()
+    page = _pdf(data, password)[n - 1]
     try:
-        for index in range(len(pdf)):
-            yield index + 1, pdf[index]
+        width, height = page.get_size()
+        wanted = OCR_DPI if lang is not None else FACSIMILE_DPI
+        dpi, warning = capped_dpi(n, width, height, wanted)
+        image = page.render(scale=dpi / 72, grayscale=lang is not None).to_pil()
     finally:
-        pdf.close()
+        page.close()
+    result = PageResult(n, warning=warning, worker=worker_name())
+    _finish(result, image, lang, facsimile, min(1.0, FACSIMILE_DPI / dpi))
+    result.seconds = time.monotonic() - start
+    return result
 
 
-def render(page, dpi: int, grayscale: bool = False) -> Image.Image:
-    return page.render(scale=dpi / 72, grayscale=grayscale).to_pil()
+def image_frame_count(data: bytes) -> int:
+    with Image.open(io.BytesIO(data)) as image:
+        return getattr(image, "n_frames", 1)
+
+
+def read_image_page(data: bytes, n: int, lang: str, facsimile: bool) -> PageResult:
+    """The page task of an image file: frame ``n``, kept and machine-read."""
+    from .cluster import worker_name
+
+    start = time.monotonic()
+    with Image.open(io.BytesIO(data)) as image:
+        image.seek(n - 1)
+        frame = image.convert("L") if image.mode not in ("L", "RGB") else image.copy()
+    warning = ""
+    cap = limits.max_page_pixels()
+    if frame.width * frame.height > cap:
+        scale = math.sqrt(cap / (frame.width * frame.height))
+        warning = (f"page {n} ({frame.width} × {frame.height} px) was scaled to "
+                   f"{scale:.0%} for reading: over the limit of {cap:,} pixels "
+                   "(LIBRARY_PAGE_MAX_PIXELS)")
+        frame = frame.resize((max(1, int(frame.width * scale)),
+                              max(1, int(frame.height * scale))))
+    result = PageResult(n, warning=warning, worker=worker_name())
+    _finish(result, frame, lang, facsimile, 1.0)
+    result.seconds = time.monotonic() - start
+    return result
 
 
 # -- into the store -------------------------------------------------------------------------
@@ -135,6 +228,7 @@ def keep(pages: list[PageImage], sources: Path, doc_id: str, digest: str) -> Non
         tmp.replace(target)
         if page.ocr is not None and page.ocr.words:
             ocrtext.write_words(target.with_name(ocrtext.words_name(target.name)), page.ocr)
+        tiles.make(target)
 
 
 def add_facsimile(root: etree._Element, doc_id: str, pages: list[PageImage],

@@ -15,6 +15,8 @@ class Outcome:
     error: str = ""
     note: str = ""  # what became of its id: renumbered, a new version of …
     warning: str = ""  # imported, but not as it should be (schema messages, no rights stated)
+    worker: str = ""  # the worker that read the file (in-process, or a Dask worker's name)
+    ocr_seconds: float | None = None  # seconds of OCR its pages took, on whatever workers
 
 
 @dataclass
@@ -27,21 +29,24 @@ class Report:
     def as_json(self) -> dict:
         return {
             "imported": [{"path": o.path, "doc_id": o.doc_id, "note": o.note,
-                          "warning": o.warning} for o in self.imported],
-            "skipped": [{"path": o.path, "doc_id": o.doc_id, "reason": o.reason}
+                          "warning": o.warning, **_work(o)} for o in self.imported],
+            "skipped": [{"path": o.path, "doc_id": o.doc_id, "reason": o.reason, **_work(o)}
                         for o in self.skipped],
-            "failed": [{"path": o.path, "error": o.error} for o in self.failed],
+            "failed": [{"path": o.path, "error": o.error, **_work(o)} for o in self.failed],
         }
 
     @classmethod
     def from_json(cls, data: dict) -> Report:
         return cls(
             imported=[Outcome(o["path"], o["doc_id"], note=o.get("note", ""),
-                              warning=o.get("warning", ""))
+                              warning=o.get("warning", ""), worker=o.get("worker", ""),
+                              ocr_seconds=o.get("ocr_seconds"))
                       for o in data.get("imported", [])],
-            skipped=[Outcome(o["path"], o.get("doc_id", ""), o.get("reason", ""))
+            skipped=[Outcome(o["path"], o.get("doc_id", ""), o.get("reason", ""),
+                             worker=o.get("worker", ""))
                      for o in data.get("skipped", [])],
-            failed=[Outcome(o["path"], error=o.get("error", "")) for o in data.get("failed", [])],
+            failed=[Outcome(o["path"], error=o.get("error", ""), worker=o.get("worker", ""))
+                    for o in data.get("failed", [])],
         )
 
     @property
@@ -51,6 +56,12 @@ class Report:
     def file_counts(self) -> tuple[int, int, int]:
         """(files imported, skipped, failed): a CSV file of many records counts once."""
         return (len({o.path for o in self.imported}), len(self.skipped), len(self.failed))
+
+
+def _work(o: Outcome) -> dict:
+    """Where a file was read, and the seconds its pages' OCR took (files of pages only)."""
+    return {"worker": o.worker,
+            **({"ocr_seconds": round(o.ocr_seconds, 2)} if o.ocr_seconds is not None else {})}
 
 
 def report_text(report: Report) -> str:

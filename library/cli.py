@@ -111,8 +111,10 @@ def _search(args: argparse.Namespace, paths: Paths) -> int:
 
 
 def _import(args: argparse.Namespace, paths: Paths) -> int:
+    from indexer.cluster import ClusterUnreachable
     from indexer.ingest import Importer, ImportOptions, report_text, to_json
     from indexer.manifest import read_manifest
+    from library.progressbar import progress_bar
 
     manifest, problems = None, []
     if args.manifest:
@@ -127,12 +129,21 @@ def _import(args: argparse.Namespace, paths: Paths) -> int:
                             pdf_password=args.pdf_password, validate_tei=not args.no_validate,
                             strict=args.strict, require_rights=args.require_rights,
                             ocr=args.ocr, ocr_lang=args.ocr_lang,
-                            jobs=max(1, args.jobs), check_only=args.check,
-                            replace=args.replace or "")
-    importer = Importer(paths, options, manifest, progress=_progress_bar(), on_wait=_say)
-    report = importer.run(args.paths)
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
+                            jobs=args.jobs, cluster=args.cluster or "",
+                            check_only=args.check, replace=args.replace or "")
+    if args.jobs < 1:
+        print("library import: --jobs must be at least 1", file=sys.stderr)
+        return 2
+    bar = progress_bar(quiet=args.json)
+    importer = Importer(paths, options, manifest, progress=bar, on_wait=_say)
+    try:
+        report = importer.run(args.paths)
+    except ClusterUnreachable as exc:
+        print(f"library import: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        if bar is not None:
+            bar.close()
     if args.json:
         print(to_json(report))
     else:
@@ -147,19 +158,6 @@ def _import(args: argparse.Namespace, paths: Paths) -> int:
         if advice:
             _say(advice)
     return 1 if problems else report.exit_code
-
-
-def _progress_bar():
-    """A one-line progress bar on a terminal; nothing when output is piped."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int, name: str) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        print(f"\r[{'#' * filled}{' ' * (width - filled)}] {done}/{total} {name[:40]:<40}",
-              end="", file=sys.stderr, flush=True)
-    return show
 
 
 def _trace(args: argparse.Namespace, paths: Paths) -> int:
@@ -210,6 +208,11 @@ def _check(args: argparse.Namespace, paths: Paths) -> int:
     return 1 if faults else 0
 
 
+def _env_jobs() -> int:
+    value = os.environ.get("LIBRARY_IMPORT_JOBS", "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="library", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -253,7 +256,12 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--check", action="store_true",
                    help="read and check the whole batch, report every problem, import nothing")
     i.add_argument("--json", action="store_true", help="print the report as JSON")
-    i.add_argument("--jobs", type=int, default=1, help="processes extracting text in parallel")
+    i.add_argument("--jobs", type=int, default=_env_jobs(),
+                   help="worker processes reading files and pages on this machine (a Dask "
+                   "LocalCluster; default LIBRARY_IMPORT_JOBS, else 1: in this process)")
+    i.add_argument("--cluster", metavar="tcp://HOST:8786",
+                   help="send the reading to a running Dask scheduler and its workers "
+                   "(default: LIBRARY_DASK_SCHEDULER); the store stays on this machine")
     i.add_argument("--pdf-password", help="password of encrypted PDFs")
     i.add_argument("--replace", metavar="DOC_ID", help="the one file given is a new version of "
                    "this document (its previous TEI is kept in sources/versions/)")

@@ -3,6 +3,7 @@ the transcription, what the IIIF manifest lists, and where each image lies in th
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass
@@ -92,3 +93,49 @@ def original(sources: Path, doc: Document) -> tuple[str, Path] | None:
         if kept:
             return name, kept[0]
     return None
+
+
+# -- deep zoom: the tiles libvips cut at import (indexer.tiles) ----------------------------------
+_REGION = re.compile(r"^\d{1,6},\d{1,6},\d{1,6},\d{1,6}$")
+_SIZE = re.compile(r"^(\d{1,6}),(\d{0,6})$")
+
+
+def tiles_folder(sources: Path, p: Page) -> Path:
+    return sources / p.url.rsplit(".", 1)[0]
+
+
+def tile_info(sources: Path, p: Page) -> tuple[list[dict], list[dict]]:
+    """(``tiles``, ``sizes`` beyond the full one) of a page's IIIF info, or ([], []) when it
+    has no tiles (imported before them, or libvips was missing)."""
+    folder = tiles_folder(sources, p)
+    try:
+        data = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+        thumbs = [d.name for d in (folder / "full").iterdir() if _SIZE.match(d.name)]
+    except (OSError, ValueError):
+        return [], []
+    found = []
+    for t in data.get("tiles", []) if isinstance(data, dict) else []:
+        if isinstance(t, dict) and isinstance(t.get("width"), int) and all(
+                isinstance(f, int) for f in t.get("scaleFactors", [])):
+            found.append({"width": t["width"], "height": t.get("height", t["width"]),
+                          "scaleFactors": t["scaleFactors"]})
+    sizes = []
+    for name in sorted(thumbs, key=lambda s: int(s.split(",")[0])):
+        w, h = name.split(",")
+        if h:
+            sizes.append({"width": int(w), "height": int(h)})
+    return found, sizes
+
+
+def tile_path(sources: Path, p: Page, region: str, size: str) -> Path | None:
+    """The file of one tile (or the thumbnail: region ``full``), when it was made."""
+    m = _SIZE.match(size)
+    if not (m and (region == "full" or _REGION.match(region))):
+        return None
+    folder = tiles_folder(sources, p) / region
+    exact = folder / size / "0" / "default.jpg"
+    if m.group(2) or exact.is_file():
+        return exact if exact.is_file() else None
+    # "w," (the height left to the server): the one size of that width libvips wrote
+    found = sorted(folder.glob(f"{m.group(1)},*/0/default.jpg"))
+    return found[0] if found else None

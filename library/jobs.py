@@ -7,6 +7,9 @@ not in a thread of the web worker: reading PDFs and compiling tei_all hold the i
 seconds, which would stall that worker's requests. The child takes the library's write lock
 like any import, so jobs and CLI imports take turns; a job whose process died (a restart, a
 kill) is started again when a server starts, and the import it runs skips what was done.
+Its reading runs where the command's would: on the Dask scheduler of
+``LIBRARY_DASK_SCHEDULER``, or on ``LIBRARY_IMPORT_JOBS`` local worker processes. Its progress
+(files and pages, failures, the Dask dashboard) is kept with it for the job page to poll.
 """
 
 from __future__ import annotations
@@ -19,13 +22,15 @@ import sys
 import threading
 import time
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from indexer.cluster import ClusterUnreachable
 from indexer.ingest import Importer, ImportOptions, Report
 from indexer.manifest import Manifest, read_manifest
 from indexer.paths import Paths
 from indexer.processes import alive
+from indexer.progress import Progress
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -40,6 +45,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     total INTEGER NOT NULL DEFAULT 0,
     current TEXT NOT NULL DEFAULT '',
     message TEXT NOT NULL DEFAULT '',  -- e.g. waiting for another import
+    progress TEXT NOT NULL DEFAULT '{}',  -- JSON: indexer.progress.Progress
     report TEXT,               -- JSON: Report.as_json()
     error TEXT NOT NULL DEFAULT '',
     pid INTEGER,
@@ -64,6 +70,7 @@ class Job:
     total: int = 0
     current: str = ""
     message: str = ""
+    progress: Progress = field(default_factory=Progress)
     report: Report | None = None
     error: str = ""
     pid: int | None = None
@@ -78,6 +85,9 @@ class JobStore:
         with self._db() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(jobs)")}
+            if "progress" not in columns:  # a jobs.sqlite of an earlier version
+                db.execute("ALTER TABLE jobs ADD COLUMN progress TEXT NOT NULL DEFAULT '{}'")
 
     def _db(self) -> sqlite3.Connection:
         # a connection per use: sqlite3 connections are not to be shared between threads
@@ -108,6 +118,8 @@ class JobStore:
     def update(self, job_id: str, **values) -> None:
         if "report" in values and values["report"] is not None:
             values["report"] = json.dumps(values["report"].as_json())
+        if "progress" in values:
+            values["progress"] = json.dumps(values["progress"].as_json())
         values["updated"] = time.time()
         columns = ", ".join(f"{k} = ?" for k in values)
         with self._db() as db:
@@ -147,6 +159,7 @@ def _job(row: sqlite3.Row) -> Job:
         names=json.loads(row["names"]), options=ImportOptions(**json.loads(row["options"])),
         manifest=row["manifest"], state=row["state"], done=row["done"], total=row["total"],
         current=row["current"], message=row["message"],
+        progress=Progress.from_json(json.loads(row["progress"] or "{}")),
         report=Report.from_json(report) if report is not None else None, error=row["error"],
         pid=row["pid"], created=row["created"], updated=row["updated"])
 
@@ -188,10 +201,25 @@ def run_job(paths: Paths, job_id: str) -> int:
     if not store.claim(job_id, os.getpid()):
         return 0  # another process runs it, or it has ended
     job = store.get(job_id)
+    # where the reading runs: the same setting as the command's (a Dask scheduler, or
+    # LIBRARY_IMPORT_JOBS local worker processes)
+    job.options = replace(job.options, cluster=job.options.cluster or "",
+                          jobs=max(job.options.jobs, _env_jobs()))
 
-    def progress(done: int, total: int, name: str) -> None:
-        store.update(job_id, done=done, total=total, current=job.names.get(name, name),
-                     message="")
+    shown = [0.0]
+
+    def progress(p: Progress) -> None:
+        now = time.monotonic()
+        if now - shown[0] < 0.5 and p.files_done < p.files_total:
+            return  # the page asks once a second: no need to write more often
+        shown[0] = now
+        name = p.current
+        for saved, uploaded in job.names.items():  # the name it was uploaded under
+            if Path(saved).name == name:
+                name = uploaded
+                break
+        store.update(job_id, done=p.files_done, total=p.files_total, current=name,
+                     progress=replace(p, current=name), message="")
 
     def waiting(message: str) -> None:
         store.update(job_id, message=message.replace("waiting for", "Waiting for", 1))
@@ -201,6 +229,9 @@ def run_job(paths: Paths, job_id: str) -> int:
         importer = Importer(paths, job.options, manifest, progress, on_wait=waiting)
         report = importer.run([job.folder])
         store.update(job_id, state="done", report=report, message="", current="")
+    except ClusterUnreachable as exc:
+        store.update(job_id, state="failed", error=str(exc), message="")
+        return 1
     except Exception as exc:  # noqa: BLE001  (a job must end with a message, not hang)
         store.update(job_id, state="failed", error=f"{type(exc).__name__}: {exc}", message="")
         return 1
@@ -213,6 +244,13 @@ def _manifest(job: Job) -> Manifest | None:
     manifest, _ = read_manifest(Path(job.manifest))  # checked when it was uploaded
     manifest.path = job.folder / "manifest.csv"  # entries resolve against the batch
     return manifest
+
+
+def _env_jobs() -> int:
+    try:
+        return max(1, int(os.environ.get("LIBRARY_IMPORT_JOBS", "1")))
+    except ValueError:
+        return 1
 
 
 def new_job_id() -> str:

@@ -195,10 +195,10 @@ def test_the_manifest_declares_content_search_and_it_answers_with_boxes(served):
     # one box per printed line the phrase covers
     assert [b[5] for b in boxes] == ["murder of", "President Kennedy."]
     murder, kennedy = boxes
-    # the words' place on the 150 dpi page image: half their place in the 300 dpi OCR
+    # the words' place on the page image: where OCR read them (both 300 dpi)
     words = _words_of(store_paths(served), nara, 1)
     ocr = next(w for w in words["words"] if w[0] == "murder")
-    assert abs(murder[1] - ocr[1] / 2) <= 1 and abs(murder[2] - ocr[2] / 2) <= 1
+    assert abs(murder[1] - ocr[1]) <= 1 and abs(murder[2] - ocr[2]) <= 1
     assert kennedy[2] > murder[2] + murder[4] / 2  # on the next printed line
 
 
@@ -317,7 +317,7 @@ def test_a_hit_is_outlined_on_the_page_image_where_the_word_is(served, browser):
         shot = Image.open(io.BytesIO(view.screenshot())).convert("L")
         ratio = shot.width / origin["width"]  # device pixels per CSS pixel
         left, top, right, bottom = shot.point(lambda v: 255 if v > 200 else 0).getbbox()
-        scale = (right - left) / ratio / 1275  # the page image is 1275 px wide (150 dpi)
+        scale = (right - left) / ratio / 2550  # the page image is 2550 px wide (300 dpi)
         want = {"x": origin["x"] + left / ratio + x * scale,
                 "y": origin["y"] + top / ratio + y * scale, "w": w * scale, "h": h * scale}
         for k in "xywh":
@@ -377,3 +377,34 @@ def test_the_scan_viewer_on_a_laptop_and_a_phone(served, browser):
                                ".classList.contains('fx-fullscreen')")
     finally:
         context.close()
+
+
+# -- deep zoom ----------------------------------------------------------------------------------
+@pytest.mark.skipif(not shutil.which("vips") and not os.environ.get("CI"),
+                    reason="libvips not installed (apt-get install libvips-tools)")
+def test_pages_are_served_as_300_dpi_tiles_with_a_thumbnail(served):
+    base, nara, _ = served
+    _, info = _get(f"{base}/iiif/{nara}/1/info.json")
+    assert info["profile"] == "level0" and (info["width"], info["height"]) == (2449, 3320)
+    (tiles,) = info["tiles"]
+    assert tiles["width"] == 512 and tiles["scaleFactors"][:2] == [1, 2]
+    thumb, full = info["sizes"][0], info["sizes"][-1]
+    assert thumb["width"] == 160 and (full["width"], full["height"]) == (2449, 3320)
+    # a tile at full resolution, as IIIF names it (region x,y,w,h; size w,h), then one of the
+    # smallest level, and the thumbnail
+    for path, size in (("0,0,512,512/512,512", (512, 512)),
+                       (f"0,0,{512 * tiles['scaleFactors'][-1]},"
+                        f"{512 * tiles['scaleFactors'][-1]}/512,512", (512, 512)),
+                       (f"full/{thumb['width']},", (thumb["width"], thumb["height"]))):
+        with urllib.request.urlopen(f"{base}/iiif/{nara}/1/{path}/0/default.jpg") as r:
+            assert r.headers["Content-Type"] == "image/jpeg"
+            assert Image.open(io.BytesIO(r.read())).size == size, path
+    # what the service does not hold is refused, not made up
+    for path in ("0,0,100,100/100,100", "0,0,512,512/256,256", "../../x/512,512",
+                 "full/90,"):
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(f"{base}/iiif/{nara}/1/{path}/0/default.jpg")
+        assert err.value.code in (400, 404)
+    # the reader shows the thumbnails as a strip
+    with urllib.request.urlopen(f"{base}/doc/{nara}") as r:
+        assert f"/iiif/{nara}/1/full/160,/0/default.jpg" in r.read().decode()

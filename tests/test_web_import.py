@@ -123,3 +123,40 @@ def test_strangers_and_forged_forms_are_refused(page, librarian_server):
                                  "buffer": b"x" * (3 * 1024 * 1024)}})
     assert big.status == 413 and "larger than the library accepts in one batch (2 MB)" in \
         big.text()
+
+
+@pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract not installed")
+def test_the_job_page_is_live_without_reloading_and_axe_finds_nothing_while_it_runs(
+        page, librarian_server):
+    """Counts of files and pages, said in a role=status region and updated by polling (no meta
+    refresh, no reload); axe-core finds no violation while the job runs; the report arrives
+    in place when it ends."""
+    from .pdfmake import scanned_pdf
+    from .ui_pages import axe_violations
+
+    base, _ = librarian_server
+    log_in(page, base)
+    page.wait_for_url("**/import")
+    page.set_input_files("#files", [{"name": "ledger-scan.pdf", "mimeType": "application/pdf",
+                                     "buffer": scanned_pdf(6, seed=11, lines=3)}])
+    page.click("form.form button[type=submit]")
+    page.wait_for_url("**/import/*")
+    job_url = page.url
+    assert page.locator("meta[http-equiv=refresh]").count() == 0
+    assert page.get_attribute(".job-state", "role") == "status"
+    page.evaluate("window.sameDocument = true")  # gone if the page were reloaded
+    page.wait_for_selector(".job-state:has-text('pages read')", timeout=60_000)
+    status = page.inner_text(".job-state")
+    assert "Importing: 0 of 1 file" in status and "of 6 pages read" in status, status
+    violations = [(v["id"], v["impact"]) for v in axe_violations(page)]
+    assert violations == []
+    page.wait_for_selector(".job-state[data-state=done]", timeout=120_000)
+    assert page.evaluate("window.sameDocument") is True and page.url == job_url
+    assert "1 file imported, 0 skipped, 0 failed." in " ".join(
+        page.inner_text(".summary").split())
+    # the counts are the librarian's alone
+    stranger = page.context.browser.new_context()
+    assert stranger.request.get(f"{job_url}/status", max_redirects=0).status == 302
+    stranger.close()
+    counts = page.request.get(f"{job_url}/status").json()
+    assert counts["state"] == "done" and counts["pages_done"] == counts["pages_total"] == 6

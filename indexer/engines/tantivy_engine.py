@@ -275,12 +275,14 @@ class TantivySession:
         aggregation counts them (in parts when there are more documents than it allows)."""
         docs = self._state.documents
         size = max(len(docs), 1)
-        spec: dict = {"d": {"terms": {"field": "doc_id", "size": size, "segment_size": size}}}
+        # by the integer docno: faster than by the doc_id text (no term dictionary to read)
+        spec: dict = {"d": {"terms": {"field": "docno", "size": size, "segment_size": size}}}
         if persons:
             n = max(len(self._state.persons), 1)
             spec["p"] = {"terms": {"field": "persons", "size": n, "segment_size": n},
-                         "aggs": {"d": {"terms": {"field": "doc_id", "size": size,
+                         "aggs": {"d": {"terms": {"field": "docno", "size": size,
                                                   "segment_size": size}}}}
+        docs_of = self._state.docno
         counts: dict[str, int] = {}
         named: Counter = Counter()
         parts = 1
@@ -293,7 +295,8 @@ class TantivySession:
                             self.schema, "docpart", tantivy.FieldType.Integer,
                             part * PARTS // parts, (part + 1) * PARTS // parts - 1))])
                     got = self.s.aggregate(q, spec)
-                    counts.update((b["key"], b["doc_count"]) for b in got["d"]["buckets"])
+                    counts.update((docs_of[b["key"]], b["doc_count"])
+                                  for b in got["d"]["buckets"])
                     for b in got.get("p", {}).get("buckets", ()):
                         named[b["key"]] += len(b["d"]["buckets"])
                     if budget:

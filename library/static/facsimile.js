@@ -49,6 +49,9 @@
       conf.textContent = c ? " · " + fill(box.getAttribute("data-msg-conf"), {percent: c}) : "";
       box.setAttribute("data-current", numbers[i]);
       breaks.forEach(function (b, j) { if (b) { b.classList.toggle("pb-current", j === i); } });
+      items.forEach(function (li, j) {
+        if (j === i) { li.setAttribute("aria-current", "true"); } else { li.removeAttribute("aria-current"); }
+      });
       if (scrollText && breaks[i]) { breaks[i].scrollIntoView({block: "start"}); }
     }
 
@@ -99,7 +102,10 @@
       }
       // the text follows the image (on arrival the find bar has put its first match in view)
       var passage = announce && h.passage && document.getElementById(h.passage);
-      if (passage) {
+      var seen = passage && passage.getBoundingClientRect();
+      var under = document.querySelector(".findbar");
+      under = under ? under.getBoundingClientRect().bottom : 0;
+      if (passage && (seen.top < under || seen.bottom > window.innerHeight)) {  // out of view
         fromScroll = true;
         passage.scrollIntoView({block: "center"});
         setTimeout(function () { fromScroll = false; }, 300);
@@ -216,8 +222,13 @@
     element.addEventListener("keydown", function (e) {
       if (e.key === "]") { e.preventDefault(); show(current + 1, true); }
       if (e.key === "[") { e.preventDefault(); show(current - 1, true); }
-      if (e.key === "n" && hits.length) { e.preventDefault(); goToHit(hit + 1, true); }
-      if (e.key === "N" && hits.length) { e.preventDefault(); goToHit(hit - 1, true); }
+      // (in the viewer, n and N are its hits, not the text's matches: reader.js's keys)
+      if (e.key === "n" && hits.length) { e.preventDefault(); e.stopPropagation(); goToHit(hit + 1, true); }
+      if (e.key === "N" && hits.length) { e.preventDefault(); e.stopPropagation(); goToHit(hit - 1, true); }
+    });
+    items.forEach(function (li, i) {
+      // a page in the strip turns the viewer to it (without script, the link opens its image)
+      li.querySelector("a").addEventListener("click", function (e) { e.preventDefault(); show(i, true); });
     });
     breaks.forEach(function (b, i) {
       if (!b) { return; }

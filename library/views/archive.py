@@ -21,6 +21,7 @@ from .urls import _librarian
 class Archival:
     validation: list[str] = field(default_factory=list)  # shown to librarians only
     pages: list[facsimiles.Page] = field(default_factory=list)
+    thumbs: set[str] = field(default_factory=set)  # pages (n) with a thumbnail (tiles made)
     confidence: int | None = None  # mean over the machine-read pages, in percent
     machine_read: int = 0  # pages
     original_name: str = ""
@@ -45,6 +46,8 @@ def context(doc: Document) -> Archival:
     return Archival(
         validation=validation_messages(doc.root) if librarian else [],
         pages=found,
+        thumbs={p.n for p in found
+                if (facsimiles.tiles_folder(lib().store.sources, p) / "full").is_dir()},
         confidence=facsimiles.mean_confidence(found),
         machine_read=sum(p.confidence is not None for p in found),
         original_name=original[0] if original else "",

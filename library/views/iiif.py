@@ -86,23 +86,34 @@ def _canvas(doc_id: str, p: facsimiles.Page) -> dict:
 def info(doc_id: str, n: str):
     doc, _ = _pages_or_404(doc_id)
     p = facsimiles.page(doc, n) or abort(404)
-    return jsonify({
+    tiles, sizes = facsimiles.tile_info(lib().store.sources, p)
+    data = {
         "@context": IMAGE, "id": _iiif(f"{doc_id}/{n}"), "type": "ImageService3",
         "protocol": "http://iiif.io/api/image", "profile": "level0",
         "width": p.width, "height": p.height,
-        "sizes": [{"width": p.width, "height": p.height}],
-    }), 200, {"Access-Control-Allow-Origin": "*"}
+        "sizes": [*sizes, {"width": p.width, "height": p.height}],
+    }
+    if tiles:  # deep zoom: the client loads the tiles its view needs (indexer.tiles)
+        data["tiles"] = tiles
+    return jsonify(data), 200, {"Access-Control-Allow-Origin": "*"}
 
 
 def image(doc_id: str, n: str, region: str, size: str, rotation: str, name: str):
-    """Level 0: the full image at its one size; any other request is 400 (not supported)."""
+    """Level 0: the full image at its full size, and the tiles and thumbnail its info.json
+    lists; any other request is 400 (not supported)."""
     doc, _ = _pages_or_404(doc_id)
     p = facsimiles.page(doc, n) or abort(404)
+    sources = lib().store.sources
     sizes = ("max", "full", f"{p.width},", f"{p.width},{p.height}", f"!{p.width},{p.height}")
-    if region != "full" or size not in sizes or rotation != "0" or name != "default.jpg":
-        abort(400, description="this image service is IIIF level 0: only "
-                               "full/max/0/default.jpg is served")
-    path = facsimiles.image_path(lib().store.sources, p)
+    if rotation != "0" or name != "default.jpg":
+        abort(400, description="this image service is IIIF level 0: no rotation or quality")
+    if region == "full" and size in sizes:
+        path = facsimiles.image_path(sources, p)
+    else:
+        path = facsimiles.tile_path(sources, p, region, size)
+        if path is None:
+            abort(400, description="this image service is IIIF level 0: only the full image, "
+                                   "and the tiles and sizes its info.json lists, are served")
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype="image/jpeg", max_age=86400)

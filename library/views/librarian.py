@@ -9,8 +9,18 @@ import secrets
 import shutil
 from pathlib import Path
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.utils import secure_filename
 
 from indexer.formats import KNOWN_SUFFIXES
@@ -18,6 +28,7 @@ from indexer.ingest import ImportOptions
 from indexer.manifest import read_manifest
 
 from ..accounts import Locked
+from ..importwords import for_web
 from ..jobs import Job, new_job_id
 from ..users import Users
 from . import auth
@@ -146,9 +157,55 @@ def _ocr_lang(value: str) -> str:
     return value if value in ("eng", "rus", "eng+rus") else ""
 
 
-@login_required
-def import_job(job_id: str):
+def _job(job_id: str) -> Job:
     job = current_app.extensions["library"].jobs.get(job_id)
     if job is None:
         abort(404)
-    return render_template("import_job.html", job=job)
+    return job
+
+
+def job_status(job: Job) -> str:
+    """The one sentence the job page's status region says (and says again as it changes)."""
+    p = job.progress
+    if job.message and job.state in ("queued", "running"):
+        return job.message
+    if job.state == "queued":
+        return _("Waiting for the import before it to finish…")
+    if job.state == "failed":
+        return _("The import stopped: %(error)s", error=for_web(job.error))
+    if job.state == "done":
+        return _("Done.")
+    parts = [ngettext("Importing: %(done)d of %(num)d file", "Importing: %(done)d of %(num)d "
+                      "files", job.total, done=job.done)]
+    if p.pages_total:
+        parts.append(ngettext("%(done)d of %(num)d page read", "%(done)d of %(num)d pages read",
+                              p.pages_total, done=p.pages_done))
+    if p.failed:
+        parts.append(ngettext("%(num)d failed", "%(num)d failed", p.failed))
+    text = ", ".join(parts)
+    if job.current:
+        text += " " + _("(last: %(name)s)", name=job.current)
+    remaining = p.remaining
+    if remaining is not None and job.done < job.total:
+        text += "; " + (_("about %(n)d min left", n=round(remaining / 60)) if remaining >= 90
+                        else _("about %(n)d s left", n=round(remaining)))
+    return text + "…"
+
+
+@login_required
+def import_job(job_id: str):
+    job = _job(job_id)
+    return render_template("import_job.html", job=job, status=job_status(job))
+
+
+@login_required
+def import_job_status(job_id: str):
+    """What the job page polls (once a second, while the job runs): its state and counts."""
+    job = _job(job_id)
+    p = job.progress
+    return jsonify({"state": job.state, "status": job_status(job), "files_done": job.done,
+                    "files_total": job.total, "pages_done": p.pages_done,
+                    "pages_total": p.pages_total, "failed": p.failed,
+                    "elapsed": round(p.elapsed, 1) if job.state == "running" else None,
+                    "remaining": p.remaining, "dashboard": p.dashboard}), 200, {
+        "Cache-Control": "no-store"}

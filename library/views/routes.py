@@ -67,4 +67,5 @@ ROUTES = [
     ("/import", "import_form", librarian.import_form),
     ("/import", "import_submit", librarian.import_submit, ["POST"]),
     ("/import/<job_id>", "import_job", librarian.import_job),
+    ("/import/<job_id>/status", "import_job_status", librarian.import_job_status),
 ]
