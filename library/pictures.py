@@ -340,5 +340,7 @@ def timeline_listing(documents: list[Document], cited: set[str] | frozenset[str]
     if len(docs) <= MAX_LISTED:
         return {"documents": docs, "years": []}
     years = _by_year([Item(None, d.date, d.title, "", False, _when(d.date)[0]) for d in docs])
+    # (year, how many documents: a number, for the locale to write, link)
     return {"documents": [d for d in docs if d.doc_id in cited],
-            "years": [(it.when, it.label, it.href) for it in years]}
+            "years": [(it.when, int(it.label.split()[0].replace(",", "")), it.href)
+                      for it in years]}
