@@ -15,7 +15,7 @@ import copy
 import queue
 import threading
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -108,13 +108,49 @@ class _Bounded:
 
     def _btexts(self, ixreader) -> Iterator[bytes]:
         limit = self.budget.max_expansion
+        key = _expansion_key(self, ixreader, limit)
+        if key is not None:
+            with _EXPANDED_LOCK:
+                known = _EXPANDED.get(key)
+                if known is not None:
+                    _EXPANDED.move_to_end(key)
+            if known is not None:
+                yield from known
+                return
+        found = []
         for n, btext in enumerate(super()._btexts(ixreader)):
             if n >= limit:
                 raise qt.QueryError(f"'{self.typed}' matches more than {limit:,} different "
                                     "words; add letters to narrow it")
             if n % 128 == 0:
                 self.budget.check()
+            found.append(btext)
             yield btext
+        if key is not None:
+            with _EXPANDED_LOCK:
+                _EXPANDED[key] = found
+                while len(_EXPANDED) > _EXPANDED_MAX:
+                    _EXPANDED.popitem(last=False)
+
+
+# A search expands the same wildcard or fuzzy word several times (estimating, matching, then
+# the passages of each document shown), and reading the term dictionary is the slow part. A
+# segment's words never change once written, so its expansions are kept, by segment id.
+_EXPANDED: OrderedDict[tuple, list[bytes]] = OrderedDict()
+_EXPANDED_LOCK = threading.Lock()
+_EXPANDED_MAX = 512
+
+
+def _expansion_key(q: wq.Query, ixreader, limit: int) -> tuple | None:
+    segment = getattr(ixreader, "segment", None)
+    try:
+        segid = segment().segment_id() if callable(segment) else None
+    except Exception:  # noqa: BLE001  (a reader without one segment: not kept)
+        segid = None
+    if segid is None:
+        return None
+    return (segid, type(q).__name__, q.fieldname, q.text, getattr(q, "maxdist", None),
+            getattr(q, "prefixlength", None), limit)
 
 
 _BOUNDED: dict[type, type] = {}
