@@ -143,5 +143,11 @@ def open_executor(cluster: str, jobs: int, work: int):
     if address:
         return OnDask(address)
     if jobs > 1 and work >= IN_PROCESS_BELOW:
-        return OnDask(jobs=jobs)
+        try:
+            return OnDask(jobs=jobs)
+        except (RuntimeError, OSError, TimeoutError) as exc:
+            # a loaded machine can fail to start local workers ("Nanny failed to start"): the
+            # same work runs in this process, slower, rather than not at all
+            print(f"library import: {jobs} local worker processes could not start "
+                  f"({exc}); importing in this process", file=sys.stderr)
     return InProcess()
