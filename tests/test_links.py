@@ -58,7 +58,7 @@ def test_copyright_not_evaluated_travels_to_exports_and_oai(scratch, tmp_path):
     assert f"Copyright Not Evaluated ({CNE})" in bibtexparser.parse_string(
         cite.bibtex(it)).entries[0]["note"]
     assert f"Copyright Not Evaluated ({CNE})" in rispy.loads(cite.ris(it))[0]["notes"][0]
-    assert json.loads(cite.csl_json(it))[0]["license"] == f"Copyright Not Evaluated ({CNE})"
+    assert json.loads(cite.csl_json(it))[0]["license"] == CNE  # the URI (rights as URIs)
     oai = Repository(DocumentStore(scratch.sources), "https://library.example.org/oai")
     xml = oai.respond({"verb": ["GetRecord"], "identifier": [
         oai.identifier(done.doc_id)], "metadataPrefix": ["oai_dc"]})
