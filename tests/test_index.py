@@ -47,8 +47,11 @@ def test_phrase_boolean_and_paging(repo_paths):
     assert "malyshev-1952-12-01-diary-q1" in found and f"{ESSAY}-p8" in found
     assert all("<mark>blind kittens</mark>" in h.snippet for h in phrase.hits)
     both = search(repo_paths, "Stalin AND Gottwald")
-    assert both.total >= 1 and all("Gottwald" in h.text and "Stalin" in h.text
-                                   for h in both.hits)
+    # a person's name also matches the documents by them (ranking.py): Stalin's own letter
+    assert both.total >= 1 and all(
+        ("Gottwald" in h.text and "Stalin" in h.text) or h.doc_id.startswith("stalin-")
+        for h in both.hits)
+    assert any(h.doc_id == "stalin-1950-08-27-gottwald" for h in both.hits)
     page1 = search(repo_paths, "war", per_page=2)
     page2 = search(repo_paths, "war", page=2, per_page=2)
     assert page1.total == page2.total > 10 and page1.pages > 2
