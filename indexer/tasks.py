@@ -16,6 +16,8 @@ The writer (indexer/ingest.py) takes the results as they complete.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,10 +51,9 @@ class FileRead:
 def read_file(name: str, data: bytes, options: ReadOptions) -> FileRead:
     """Never raises: a fault of one file (pypdf, lxml, decoding, a decompression bomb) is that
     file's failure, not the batch's."""
-    start = time.monotonic()
     path = Path(name)
     result = FileRead(worker=worker_name())
-    try:
+    with _fails_alone(result, path):
         kind = PAGED.get(path.suffix.lower())
         if kind == "pdf":
             layer = pdf_format.read_layer(path, data, options)
@@ -71,11 +72,6 @@ def read_file(name: str, data: bytes, options: ReadOptions) -> FileRead:
                 if record.tei is not None:  # a tree does not cross processes; its bytes do
                     record.tei = etree.tostring(record.tei, xml_declaration=True,
                                                 encoding="UTF-8")
-    except RefusedInput as exc:
-        result.error = str(exc)
-    except Exception as exc:  # noqa: BLE001
-        result.error = f"{path.name}: could not be read ({type(exc).__name__}: {exc})"
-    result.seconds = time.monotonic() - start
     return result
 
 
@@ -92,7 +88,6 @@ def finish_file(name: str, kind: str, layer: object, pages: list[PageImage],
                 results: list[PageResult]) -> FileRead:
     """The document of a file of pages, once every page is read (the images are already in the
     writer's scratch folder: ``pages`` only names them)."""
-    start = time.monotonic()
     path = Path(name)
     result = FileRead(worker=worker_name())
     results = sorted(results, key=lambda r: r.n)
@@ -100,15 +95,25 @@ def finish_file(name: str, kind: str, layer: object, pages: list[PageImage],
     blank = [r.n for r in results if r.blank]
     warnings = [r.warning for r in results if r.warning]
     compose = pdf_format.compose if kind == "pdf" else image_format.compose
-    try:
+    with _fails_alone(result, path):
         result.records = [_annotated(r) for r in compose(path, layer, pages, read, blank,
                                                           warnings)]
+    return result
+
+
+@contextmanager
+def _fails_alone(result: FileRead, path: Path) -> Iterator[None]:
+    """A file task's body, timed into ``result.seconds``; any fault of the file becomes
+    ``result.error`` instead of raising, so that it fails alone."""
+    start = time.monotonic()
+    try:
+        yield
     except RefusedInput as exc:
         result.error = str(exc)
     except Exception as exc:  # noqa: BLE001
         result.error = f"{path.name}: could not be read ({type(exc).__name__}: {exc})"
-    result.seconds = time.monotonic() - start
-    return result
+    finally:
+        result.seconds = time.monotonic() - start
 
 
 def _annotated(record: Extracted) -> Extracted:
