@@ -30,6 +30,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from .. import querytree as qt
 from ..analysis import ExactAnalyzer, TextAnalyzer, fold
+from ..generations import Generations
 from . import Answer, Budget, DocumentInfo, Plan, answers
 
 PASSAGES = "passages"
@@ -142,15 +143,11 @@ _EXPANDED_MAX = 512
 
 
 def _expansion_key(q: wq.Query, ixreader, limit: int) -> tuple | None:
-    segment = getattr(ixreader, "segment", None)
-    try:
-        segid = segment().segment_id() if callable(segment) else None
-    except Exception:  # noqa: BLE001  (a reader without one segment: not kept)
-        segid = None
-    if segid is None:
+    segment = ixreader.segment()  # None for a reader over several segments: not kept
+    if segment is None:
         return None
-    return (segid, type(q).__name__, q.fieldname, q.text, getattr(q, "maxdist", None),
-            getattr(q, "prefixlength", None), limit)
+    return (segment.segment_id(), type(q).__name__, q.fieldname, q.text,
+            getattr(q, "maxdist", None), getattr(q, "prefixlength", None), limit)
 
 
 _BOUNDED: dict[type, type] = {}
@@ -394,22 +391,12 @@ class WhooshReader:
             if isinstance(self.passages.schema["text"].analyzer, LibraryTokenizer) \
             else frozenset()
         self._pool: queue.LifoQueue = queue.LifoQueue()
-        self._lock = threading.Lock()
-        self._states: dict[tuple, _Generation] = {}
+        self._states: Generations[_Generation] = Generations()
         with self.session():  # the current generation's arrays, read at start
             pass
 
     def state(self, generation: tuple, searcher) -> _Generation:
-        got = self._states.get(generation)
-        if got is None:
-            with self._lock:
-                got = self._states.get(generation)
-                if got is None:
-                    got = _Generation(searcher)
-                    while len(self._states) >= 2:  # the current and the one before it
-                        self._states.pop(next(iter(self._states)))
-                    self._states[generation] = got
-        return got
+        return self._states.get(generation, lambda: _Generation(searcher))
 
     @contextmanager
     def session(self) -> Iterator[WhooshSession]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from indexer import engines
 from indexer import querytree as qt
 from indexer.analysis import TextAnalyzer
+from indexer.generations import Generations
 from indexer.index import ensure_index
 from indexer.persons import REGISTER_ID, Register
 
@@ -89,7 +90,7 @@ class Searcher:
         self.sources = Path(sources) if sources else None
         self.register = register if register is not None else Register([])
         self._lock = threading.Lock()
-        self._snapshots: dict[tuple, _Links] = {}
+        self._snapshots: Generations[_Links] = Generations()
         self._repairing: threading.Thread | None = None
         self._open()
 
@@ -135,17 +136,7 @@ class Searcher:
         return IndexUnavailable("The search index is being repaired; try again in a minute.")
 
     def _state(self, s) -> _Links:
-        key = s.generation
-        snap = self._snapshots.get(key)
-        if snap is None:
-            with self._lock:
-                snap = self._snapshots.get(key)
-                if snap is None:
-                    snap = _Links(s)
-                    while len(self._snapshots) >= 2:  # the current and the one before it
-                        self._snapshots.pop(next(iter(self._snapshots)))
-                    self._snapshots[key] = snap
-        return snap
+        return self._snapshots.get(s.generation, lambda: _Links(s))
 
     # -- search -------------------------------------------------------------------------------
     def search(self, req: SearchRequest) -> SearchResponse:
