@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -259,15 +260,21 @@ def _apply(root: etree._Element, edit: RecordEdit) -> None:
         _set_source_field(file_desc, in_bibl, name, make, xml_text(value))
 
 
-def _set_description(profile: etree._Element, text: str) -> None:
-    old = profile.find("tei:abstract", NS)
-    if _text(old) == text:
+def _put(parent: etree._Element, old: etree._Element | None, value: str,
+         make: Callable[[str], etree._Element]) -> None:
+    """``parent``'s child ``old`` made to say ``value``: left alone when it already does,
+    else replaced by ``make(value)`` (at the end), or removed when ``value`` is empty."""
+    if _text(old) == value:
         return
     if old is not None:
-        profile.remove(old)
-    if text:
-        abstract = E.abstract(*(E.p(xml_text(p)) for p in text.split("\n\n") if p.strip()))
-        profile.append(abstract)
+        parent.remove(old)
+    if value:
+        parent.append(make(value))
+
+
+def _set_description(profile: etree._Element, text: str) -> None:
+    _put(profile, profile.find("tei:abstract", NS), text,
+         lambda t: E.abstract(*(E.p(xml_text(p)) for p in t.split("\n\n") if p.strip())))
 
 
 def _set_source_field(file_desc: etree._Element, in_bibl: str, note_type: str, make,
@@ -280,22 +287,11 @@ def _set_source_field(file_desc: etree._Element, in_bibl: str, note_type: str, m
         bibl = E.bibl()
         source.append(bibl)
     if bibl is not None:
-        old = bibl.find(f"tei:{in_bibl}", NS)
-        if _text(old) == value:
-            return
-        if old is not None:
-            bibl.remove(old)
-        if value:
-            bibl.append(make(value))
+        _put(bibl, bibl.find(f"tei:{in_bibl}", NS), value, make)
         return
     notes = _child(file_desc, "notesStmt", before=("sourceDesc",))
-    old = notes.find(f"tei:note[@type='{note_type}']", NS)
-    if _text(old) == value:
-        return
-    if old is not None:
-        notes.remove(old)
-    if value:
-        notes.append(E.note(value, type=note_type))
+    _put(notes, notes.find(f"tei:note[@type='{note_type}']", NS), value,
+         lambda v: E.note(v, type=note_type))
 
 
 def _set_rights(file_desc: etree._Element, rights: str, note: str) -> None:
