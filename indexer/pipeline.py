@@ -192,5 +192,5 @@ class Pipeline:
     def _read_options(self, path: Path) -> ReadOptions:
         options = self._options_for(path)
         return ReadOptions(options.pdf_password, options.validate_tei, options.strict,
-                           options.ocr, options.ocr_lang, 1, self.scratch, None)
+                           options.ocr, options.ocr_lang, self.scratch)
 

@@ -59,9 +59,7 @@ class ReadOptions:
     strict: bool = False  # refuse TEI that is not valid against tei_all
     ocr: str = "auto"  # auto: pages without text; force: every page; off: none
     ocr_lang: str = ""  # Tesseract languages ("eng", "rus", "eng+rus"); '' = chosen per page
-    ocr_jobs: int = 1  # pages read at once
     scratch: str = ""  # a folder for page images until the document has its id
-    on_page: Callable[[str], None] | None = None  # progress of a long file, page by page
 
 
 Reader = Callable[[Path, bytes, ReadOptions], list[Extracted]]
