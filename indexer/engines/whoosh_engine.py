@@ -15,6 +15,7 @@ import copy
 import queue
 import threading
 from array import array
+from bisect import bisect_left
 from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from whoosh.analysis import Tokenizer
 from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector, TopCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
 
 from .. import querytree as qt
 from ..analysis import ExactAnalyzer, TextAnalyzer, fold
@@ -133,6 +135,69 @@ class _Bounded:
                 while len(_EXPANDED) > _EXPANDED_MAX:
                     _EXPANDED.popitem(last=False)
 
+    def _matched(self, reader) -> array | None:
+        """The passages of one segment holding any of the words, sorted; kept per segment (a
+        search evaluates and estimates the query more than once: the own-text alternative,
+        the passages of each document shown), since building a posting reader, or even
+        looking up the frequency, of each of thousands of words every time was most of a
+        wildcard search's cost. None for a reader over several segments."""
+        key = _expansion_key(self, reader, self.budget.max_expansion)
+        if key is None or not self.constantscore:
+            return None
+        key = (*key, len(reader.deleted_docs_set))  # a segment's deletions only grow
+        with _EXPANDED_LOCK:
+            ids = _MATCHED.get(key)
+            if ids is not None:
+                _MATCHED.move_to_end(key)
+                return ids
+        found: set[int] = set()
+        for n, btext in enumerate(self._btexts(reader)):
+            if n % 128 == 0:
+                self.budget.check()
+            found.update(reader.postings(self.fieldname, btext).all_ids())
+        ids = array("i", sorted(found))
+        _keep_matched(key, ids)
+        return ids
+
+    def estimate_size(self, ixreader) -> int:
+        ids = self._matched(ixreader)
+        return super().estimate_size(ixreader) if ids is None else len(ids)
+
+    def estimate_min_size(self, ixreader) -> int:
+        return self.estimate_size(ixreader)
+
+    def matcher(self, searcher, context=None):
+        """The passages holding any of the words, at one constant score (as tantivy scores a
+        wildcard or fuzzy word)."""
+        ids = self._matched(searcher.reader())
+        if ids is None:
+            return super().matcher(searcher, context)
+        return _SortedIds(ids, all_weights=self.boost) if ids else NullMatcher
+
+
+def _keep_matched(key: tuple, ids: array) -> None:
+    global _MATCHED_SIZE
+    with _EXPANDED_LOCK:
+        if key in _MATCHED:
+            return
+        _MATCHED[key] = ids
+        _MATCHED_SIZE += len(ids)
+        while _MATCHED_SIZE > _MATCHED_MAX_IDS and len(_MATCHED) > 1:
+            _MATCHED_SIZE -= len(_MATCHED.popitem(last=False)[1])
+
+
+class _SortedIds(ListMatcher):
+    """Whoosh's list matcher, skipping by bisection instead of one step at a time."""
+
+    def skip_to(self, id):
+        if not self.is_active():
+            raise ReadTooFar
+        if id > self.id():
+            self._i = bisect_left(self._ids, id, self._i)
+
+    def score(self):
+        return self._all_weights
+
 
 # A search expands the same wildcard or fuzzy word several times (estimating, matching, then
 # the passages of each document shown), and reading the term dictionary is the slow part. A
@@ -140,6 +205,10 @@ class _Bounded:
 _EXPANDED: OrderedDict[tuple, list[bytes]] = OrderedDict()
 _EXPANDED_LOCK = threading.Lock()
 _EXPANDED_MAX = 512
+# ... and the passages they match, bounded by the number of passage numbers held (4 bytes each)
+_MATCHED: OrderedDict[tuple, array] = OrderedDict()
+_MATCHED_SIZE = 0
+_MATCHED_MAX_IDS = 8_000_000
 
 
 def _expansion_key(q: wq.Query, ixreader, limit: int) -> tuple | None:
