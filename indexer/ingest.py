@@ -88,6 +88,7 @@ class Prepared:
     note: str = ""
     warning: str = ""
     pages: list = field(default_factory=list)  # facsimile page images to move into the store
+    title_from: str = ""  # where its title came from, when a reader had to choose one
 
 
 class Importer(Pipeline):
@@ -239,14 +240,14 @@ class Importer(Pipeline):
         prepared = [self._prepare(path, digest, ex, meta, claimed) for ex in records]
         self.batch_hashes[digest] = prepared[0].doc_id
         if self.options.check_only:
-            self.report.imported.extend(Outcome(where, p.doc_id, note=p.note,
-                                                warning=p.warning) for p in prepared)
+            self.report.imported.extend(Outcome(where, p.doc_id, note=p.note, warning=p.warning,
+                                                title_from=p.title_from) for p in prepared)
             return
         self._keep_original(path, digest)
         for p in prepared:
             self._write(p)
             self.report.imported.append(Outcome(where, p.doc_id, note=p.note,
-                                                warning=p.warning))
+                                                warning=p.warning, title_from=p.title_from))
         if len(self.pending) >= INDEX_EVERY:
             self._flush_index()
 
@@ -291,6 +292,11 @@ class Importer(Pipeline):
         if date and not document_date(date):
             raise RefusedInput(f"{path.name}: date {date!r} is not a date (YYYY-MM-DD)")
         original = (path.name, digest)
+        title_from = ex.title_from
+        if title_from and meta.title:
+            title_from = "the manifest"
+            ex = replace(ex, notes=[n if n != f"title from {ex.title_from}"
+                                    else "title from the manifest" for n in ex.notes])
         warnings = list(ex.warnings) if ex.tei is not None else []  # schema messages
         plain = list(ex.warnings) if ex.tei is None else []  # e.g. a page rendered smaller
         given = meta.rights or (ex.rights if ex.tei is None else "")
@@ -337,7 +343,7 @@ class Importer(Pipeline):
         self.state.keys[key] = doc_id
         self.batch_ids.add(doc_id)
         return Prepared(doc_id, data, path, digest, note, "; ".join(filter(None, [
-            warning_text(warnings, NO_RIGHTS_WARNING), *plain])), ex.pages)
+            warning_text(warnings, NO_RIGHTS_WARNING), *plain])), ex.pages, title_from)
 
     def _no_rights(self, path: Path) -> None:
         if self.options.require_rights:

@@ -17,6 +17,7 @@ class Outcome:
     warning: str = ""  # imported, but not as it should be (schema messages, no rights stated)
     worker: str = ""  # the worker that read the file (in-process, or a Dask worker's name)
     ocr_seconds: float | None = None  # seconds of OCR its pages took, on whatever workers
+    title_from: str = ""  # where a scan's title came from: the manifest, its PDF, page 1, its name
 
 
 @dataclass
@@ -29,7 +30,9 @@ class Report:
     def as_json(self) -> dict:
         return {
             "imported": [{"path": o.path, "doc_id": o.doc_id, "note": o.note,
-                          "warning": o.warning, **_work(o)} for o in self.imported],
+                          "warning": o.warning, **_work(o),
+                          **({"title_from": o.title_from} if o.title_from else {})}
+                         for o in self.imported],
             "skipped": [{"path": o.path, "doc_id": o.doc_id, "reason": o.reason, **_work(o)}
                         for o in self.skipped],
             "failed": [{"path": o.path, "error": o.error, **_work(o)} for o in self.failed],
@@ -40,7 +43,8 @@ class Report:
         return cls(
             imported=[Outcome(o["path"], o["doc_id"], note=o.get("note", ""),
                               warning=o.get("warning", ""), worker=o.get("worker", ""),
-                              ocr_seconds=o.get("ocr_seconds"))
+                              ocr_seconds=o.get("ocr_seconds"),
+                              title_from=o.get("title_from", ""))
                       for o in data.get("imported", [])],
             skipped=[Outcome(o["path"], o.get("doc_id", ""), o.get("reason", ""),
                              worker=o.get("worker", ""))
@@ -70,6 +74,8 @@ def report_text(report: Report) -> str:
     for o in report.imported:
         if o.note:
             lines.append(f"  imported {o.path} as {o.doc_id}: {o.note}")
+        if o.title_from:
+            lines.append(f"  title of {o.doc_id} from {o.title_from}")
         if o.warning:
             lines.append(f"  warning {o.path} ({o.doc_id}): {o.warning}")
     for o in report.skipped:

@@ -51,9 +51,15 @@ def test_a_jbig2_scan_is_read_in_the_manifests_language(scratch, tmp_path):
     batch.mkdir()
     shutil.copy(OCR / "104-10003-10041.pdf", batch / "routing.pdf")
     manifest = tmp_path / "manifest.csv"
-    manifest.write_text("file,language,rights\nrouting.pdf,en,Public domain\n")
+    manifest.write_text("file,language,rights,title\nrouting.pdf,en,Public domain,"
+                        "CIA routing sheet 104-10003-10041\n")
     (done,) = run_import(scratch, batch, manifest=manifest).imported
     doc = read_document(scratch.sources / f"{done.doc_id}.xml")
+    # the manifest's title, and the report and the provenance say so (not "the file name")
+    assert doc.title == "CIA routing sheet 104-10003-10041"
+    assert done.title_from == "the manifest"
+    assert "title from the manifest" in doc.provenance
+    assert "title from the file name" not in doc.provenance
     (note,) = _ocr_notes(doc)
     assert note.get("n") == "eng" and 0.3 < float(note.get("cert")) < 0.95
     assert "Communist" in " ".join(p.text for p in doc.passages)
@@ -76,6 +82,7 @@ def test_an_image_file_is_a_page(scratch, tmp_path):
     page.render(scale=300 / 72, grayscale=True).to_pil().save(tiff)
     (done,) = run_import(scratch, tiff, ocr_lang="rus").imported
     doc = read_document(scratch.sources / f"{done.doc_id}.xml")
+    assert done.title_from and f"title from {done.title_from}" in doc.provenance
     assert "Булганин" in " ".join(p.text for p in doc.passages)
     assert len(list(doc.root.iter("{*}surface"))) == 1
 

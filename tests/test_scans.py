@@ -22,6 +22,7 @@ from PIL import Image
 from indexer.ingest import Importer, ImportOptions
 from indexer.manifest import read_manifest
 from indexer.paths import Paths
+from indexer.report import Report, report_text, to_json
 from indexer.teidoc import read_document
 from library.search.searcher import Searcher, SearchRequest
 
@@ -50,6 +51,7 @@ def store(tmp_path_factory):
     paths = Paths(seeds=ROOT / "seeds", sources=root / "sources", home=root / "var")
     report = Importer(paths, ImportOptions(), manifest).run([batch])
     assert not report.failed, report.failed
+    (root / "report.json").write_text(to_json(report))
     ids = {o.path.rsplit("/", 1)[-1]: o.doc_id for o in report.imported}
     return paths, ids[NARA.name], ids[MEMO.name]
 
@@ -107,6 +109,11 @@ def test_a_scans_title_and_date_come_from_its_first_page(store):
     assert "title from a title line machine-read on page 1" in doc.provenance
     # the NARA PDF's /Title is blank, and no title line is read: its file name
     assert "title from the file name" in _doc(paths, nara).provenance
+    # and the import report says the same, in JSON and in words
+    report = Report.from_json(json.loads((paths.home.parent / "report.json").read_text()))
+    assert {o.doc_id: o.title_from for o in report.imported} == {
+        memo: "a title line machine-read on page 1", nara: "the file name"}
+    assert f"title of {memo} from a title line machine-read on page 1" in report_text(report)
 
 
 def test_every_word_keeps_its_box_beside_the_page_image(store):

@@ -50,6 +50,9 @@ class Extracted(Metadata):
     pages: list = field(default_factory=list)  # facsimile pages (indexer.pages.PageImage)
     # what the file says of itself, kept as said (HTML's Dublin Core, Open Graph, citation_*)
     source_meta: list[tuple[str, str]] = field(default_factory=list)
+    # where a reader that had to choose a title found it (a scan: its PDF's /Title, a line of
+    # page 1, the file name), for the import report
+    title_from: str = ""
 
 
 @dataclass

@@ -65,8 +65,10 @@ def compose(path: Path, layer: ImageLayer, pages: list[PageImage],
     if blank:
         notes.append(blank_summary(blank))
     first = read_pages[1].text if 1 in read_pages else ""
+    title, title_from = ocrtext.scan_title("", first, path.stem)
+    notes.append(f"title from {title_from}")
     return [Extracted(
-        id_hint=path.stem, title=ocrtext.scan_title("", first, path.stem)[0],
+        id_hint=path.stem, title=title, title_from=title_from,
         date=ocrtext.date_line(first),
         language=max(set(languages), key=languages.count) if languages else "",
         blocks=blocks, pages=pages, notes=notes + list(warnings), warnings=list(warnings),

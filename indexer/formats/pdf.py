@@ -126,7 +126,7 @@ def compose(path: Path, layer: PdfLayer, pages: list[PageImage], read: dict[int,
     notes.extend(warnings)
     title, title_from = ocrtext.scan_title(layer.title, read[1].text if 1 in read else "",
                                            path.stem)
-    notes.append(f"title from {title_from}")
+    notes.append(f"title from {title_from}")  # (the manifest's title overrides it)
     if layer.created:
         # the file's date, not the document's: a scan made in 2025 of a memo of 1964
         notes.append(f"PDF file created {layer.created}")
@@ -136,7 +136,7 @@ def compose(path: Path, layer: PdfLayer, pages: list[PageImage], read: dict[int,
         title=title, date=ocrtext.date_line(read[1].text) if 1 in read else "",
         creators=[a.strip() for a in re.split(r";| and ", layer.author) if a.strip()],
         language=max(set(languages), key=languages.count) if languages else "",
-        blocks=blocks, notes=notes, pages=pages, warnings=list(warnings),
+        blocks=blocks, notes=notes, pages=pages, warnings=list(warnings), title_from=title_from,
     )]
 
 
