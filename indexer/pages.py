@@ -7,7 +7,9 @@ Each page is a task of its own (``read_pdf_page``, ``read_image_page``): rendere
 for blankness, machine-read, and handed back as plain data (a JPEG and the OCR's PageText), so
 that a worker on another machine needs no access to the store. The writer puts the images in a
 scratch folder, where they wait for their document's id, and moves them into the store, under
-the write lock, when the TEI is written. A page is rendered at most at
+the write lock, when the TEI is written. The page task also cuts the image's deep-zoom tiles
+(``indexer.tiles``), which the writer unpacks beside it in the scratch folder before it takes
+the lock: under the lock, pages are only renamed into place. A page is rendered at most at
 ``LIBRARY_PAGE_MAX_PIXELS`` pixels (a larger one at a lower resolution, with a warning).
 """
 
@@ -56,6 +58,7 @@ class PageResult:
     width: int = 0
     height: int = 0
     ocr: ocr.PageText | None = None  # None: not machine-read (a text layer, or blank)
+    tiles: bytes = b""  # the facsimile's deep-zoom tiles and thumbnail (indexer.tiles.cut)
     blank: bool = False  # nothing on the page: not machine-read
     warning: str = ""  # e.g. rendered at a lower resolution than asked (too many pixels)
     worker: str = ""
@@ -75,10 +78,13 @@ def facsimile_jpeg(image: Image.Image) -> tuple[bytes, int, int]:
 
 
 def save_facsimile(result: PageResult, scratch: Path) -> PageImage:
-    """A page task's image into the scratch folder, where it waits for its document's id."""
+    """A page task's image (and its tiles) into the scratch folder, where it waits for its
+    document's id: outside the write lock."""
     fd, name = tempfile.mkstemp(prefix=f"p{result.n}-", suffix=".jpg", dir=scratch)
     with os.fdopen(fd, "wb") as fh:
         fh.write(result.facsimile)
+    if result.tiles:
+        tiles.unpack(result.tiles, Path(name))
     return PageImage(result.n, name, result.width, result.height, result.ocr)
 
 
@@ -122,6 +128,7 @@ def _finish(result: PageResult, image: Image.Image, lang: str | None, facsimile:
         kept = image if scale >= 1 else image.resize(
             (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
         result.facsimile, result.width, result.height = facsimile_jpeg(kept)
+        result.tiles = tiles.cut(result.facsimile)
     if lang is not None:
         result.blank = is_blank(image)
         if not result.blank:
@@ -228,7 +235,8 @@ def keep(pages: list[PageImage], sources: Path, doc_id: str, digest: str) -> Non
         tmp.replace(target)
         if page.ocr is not None and page.ocr.words:
             ocrtext.write_words(target.with_name(ocrtext.words_name(target.name)), page.ocr)
-        tiles.make(target)
+        if not tiles.move(Path(page.path), target):
+            tiles.make(target)  # a page whose task made none (no libvips there): cut here
 
 
 def add_facsimile(root: etree._Element, doc_id: str, pages: list[PageImage],

@@ -180,7 +180,7 @@ class Pipeline:
         it detects languages)."""
         images = [save_facsimile(r, Path(self.scratch))
                   for r in sorted(work.page_results, key=lambda r: r.n) if r.facsimile]
-        results = [replace(r, facsimile=b"") for r in work.page_results]
+        results = [replace(r, facsimile=b"", tiles=b"") for r in work.page_results]
         work.data = None
         flight[self.executor.submit(tasks.finish_file, work.path.name, work.kind, work.layer,
                                     images, results)] = ("finish", work, 0)

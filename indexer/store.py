@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import tiles
+
 
 def doc_path(sources: Path, doc_id: str) -> Path:
     return sources / f"{doc_id}.xml"
@@ -48,4 +50,6 @@ def clean_temporaries(sources: Path) -> int:
         for tmp in folder.glob(".*.tmp"):
             tmp.unlink(missing_ok=True)
             removed += 1
+    for folder in sources.glob("facsimiles/*"):
+        removed += tiles.clean_stale(folder)
     return removed

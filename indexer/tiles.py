@@ -1,22 +1,31 @@
-"""Deep zoom: each page image cut into IIIF Image API tiles once, when it is moved into the
-store, by libvips (``vips dzsave --layout iiif3``, Debian ``libvips-tools``), with a thumbnail.
-The library then serves them as static files (IIIF level 0 with ``tiles`` and ``sizes``): a
-reader on a phone loads the few tiles its screen shows, and zooming into a carbon copy shows
-the 300 dpi the OCR read instead of a blur.
+"""Deep zoom: each page image cut into IIIF Image API tiles once, at import, by libvips (``vips
+dzsave --layout iiif3``, Debian ``libvips-tools``), with a thumbnail. The library then serves
+them as static files (IIIF level 0 with ``tiles`` and ``sizes``): a reader on a phone loads the
+few tiles its screen shows, and zooming into a carbon copy shows the 300 dpi the OCR read
+instead of a blur.
 
 ``p1-….jpg`` gets the folder ``p1-…/`` beside it: the tiles as libvips lays them out
 (``x,y,w,h/w,h/0/default.jpg``, its ``info.json``) and the thumbnail at
-``full/<w>,<h>/0/default.jpg``. Without libvips, or when it fails, the page keeps its one image
-(the viewer then loads it whole, as before) and the import goes on.
+``full/<w>,<h>/0/default.jpg``.
+
+The tiles are cut where the page was rendered, in its page task (``cut``: one zip, plain data
+that crosses from a worker to the writer like the page's JPEG). The writer unpacks them beside
+the page image in its scratch folder (``unpack``), before it takes the write lock, and moves
+the folder into the store with the image: cutting, the slow part, never holds the lock. Without
+libvips, or when it fails, the page keeps its one image (the viewer then loads it whole) and
+the import goes on; ``make`` cuts a page already in the store (``library reocr``).
 """
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import shutil
 import subprocess
-from pathlib import Path
+import tempfile
+import zipfile
+from pathlib import Path, PurePosixPath
 
 from PIL import Image
 
@@ -24,6 +33,9 @@ TILE = 512  # pixels: 2-6 tiles fill a phone's screen, 6-12 a laptop's
 TILE_QUALITY = 75  # JPEG quality of the tiles (the page image itself keeps its own)
 THUMB_WIDTH = 160  # the strip of pages under the viewer
 SECONDS = 300  # for one page's tiles, then given up (the page keeps its one image)
+# a page's tiles at most, unpacked: a 10,000-pixel page's tiles are about 40 MB
+MAX_UNPACKED = 256 * 1024 * 1024
+STALE = (".tiles-new", ".tiles-old")  # the suffixes of folders a killed writer may leave
 log = logging.getLogger(__name__)
 
 
@@ -36,34 +48,115 @@ def available() -> bool:
     return shutil.which("vips") is not None
 
 
+def _dzsave(image: Path, out: Path) -> None:
+    with Image.open(image) as page:  # the thumbnail first: dzsave may take the name's folder
+        page.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 4))
+        thumb = io.BytesIO()
+        page.save(thumb, "JPEG", quality=80)
+        size = f"{page.width},{page.height}"
+    subprocess.run(["vips", "dzsave", str(image), str(out), "--layout", "iiif3",
+                    "--tile-size", str(TILE), "--overlap", "0",
+                    "--suffix", f".jpg[Q={TILE_QUALITY},strip]"],
+                   check=True, capture_output=True, timeout=SECONDS)
+    target = out / "full" / size / "0" / "default.jpg"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(thumb.getvalue())
+
+
+def cut(jpeg: bytes) -> bytes:
+    """A page image's tiles and thumbnail as one zip (stored, not compressed: JPEGs), or b""
+    when libvips is missing or fails (the page then keeps its one image)."""
+    if not available():
+        return b""
+    with tempfile.TemporaryDirectory(prefix="tiles-") as work:
+        image, out = Path(work) / "page.jpg", Path(work) / "tiles"
+        image.write_bytes(jpeg)
+        try:
+            _dzsave(image, out)
+        except (OSError, subprocess.SubprocessError) as exc:
+            log.warning("no tiles for a page: %s", exc)
+            return b""
+        packed = io.BytesIO()
+        with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as z:
+            for f in sorted(out.rglob("*")):
+                if f.is_file():
+                    z.write(f, f.relative_to(out).as_posix())
+        return packed.getvalue()
+
+
+def unpack(packed: bytes, image: Path) -> bool:
+    """``cut``'s zip into the tiles' folder beside ``image``. Only relative names without
+    ``..`` and at most ``MAX_UNPACKED`` bytes: the zip comes from a worker, possibly another
+    machine's. False (and nothing left) when it is not such a zip."""
+    target = folder_for(image)
+    try:
+        with zipfile.ZipFile(io.BytesIO(packed)) as z:
+            members = z.infolist()
+            if sum(m.file_size for m in members) > MAX_UNPACKED:
+                raise ValueError("too large")
+            for m in members:
+                name = PurePosixPath(m.filename)
+                if m.is_dir() or name.is_absolute() or ".." in name.parts or not name.parts:
+                    raise ValueError(f"unexpected name {m.filename!r}")
+            z.extractall(target)
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        log.warning("tiles of %s not kept: %s", image.name, exc)
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
+def move(scratch_image: Path, image: Path) -> bool:
+    """The tiles unpacked beside ``scratch_image`` into place beside the store's ``image``,
+    replacing an earlier version's (renamed into place, never half there). False when there
+    are none."""
+    made = folder_for(scratch_image)
+    if not made.is_dir():
+        return False
+    _into_place(made, folder_for(image))
+    return True
+
+
 def make(image: Path) -> bool:
-    """Cut ``image`` into tiles and a thumbnail beside it, replacing what an earlier run left
-    (the whole folder is renamed into place, never half written); False when it cannot."""
+    """Cut ``image`` (in the store) into tiles and a thumbnail beside it, replacing what an
+    earlier run left; False when it cannot."""
     if not available():
         return False
     target = folder_for(image)
-    work = target.with_name(f".{target.name}.{os.getpid()}.tiles-new")  # not .tmp: a folder
+    work = target.with_name(f".{target.name}.{os.getpid()}{STALE[0]}")  # not .tmp: a folder
     shutil.rmtree(work, ignore_errors=True)
     try:
-        subprocess.run(["vips", "dzsave", str(image), str(work), "--layout", "iiif3",
-                        "--tile-size", str(TILE), "--overlap", "0",
-                        "--suffix", f".jpg[Q={TILE_QUALITY},strip]"],
-                       check=True, capture_output=True, timeout=SECONDS)
-        with Image.open(image) as page:
-            page.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 4))
-            size = f"{page.width},{page.height}"
-            thumb = work / "full" / size / "0" / "default.jpg"
-            thumb.parent.mkdir(parents=True)
-            page.save(thumb, "JPEG", quality=80)
+        _dzsave(image, work)
     except (OSError, subprocess.SubprocessError) as exc:
         log.warning("no tiles for %s: %s", image.name, exc)
         shutil.rmtree(work, ignore_errors=True)
         return False
+    _into_place(work, target)
+    return True
+
+
+def _into_place(made: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staged = target.with_name(f".{target.name}.{os.getpid()}{STALE[0]}")
+    if made != staged:  # (a copy when the scratch folder is on another file system)
+        shutil.rmtree(staged, ignore_errors=True)
+        shutil.move(made, staged)
     if target.exists():  # an earlier version's tiles of the same page (library reocr)
-        old = target.with_name(f".{target.name}.{os.getpid()}.tiles-old")
+        old = target.with_name(f".{target.name}.{os.getpid()}{STALE[1]}")
+        shutil.rmtree(old, ignore_errors=True)
         target.rename(old)
-        work.rename(target)
+        staged.rename(target)
         shutil.rmtree(old, ignore_errors=True)
     else:
-        work.rename(target)
-    return True
+        staged.rename(target)
+
+
+def clean_stale(folder: Path) -> int:
+    """Remove the tile folders a killed writer left half made or half replaced in a
+    document's facsimile folder (call under the write lock). Returns how many."""
+    removed = 0
+    for stale in folder.glob(".*"):
+        if stale.is_dir() and stale.name.endswith(STALE):
+            shutil.rmtree(stale, ignore_errors=True)
+            removed += 1
+    return removed
