@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterator
 
 from flask import Response, abort, jsonify, render_template, request, session
 from flask_babel import gettext as _
@@ -38,9 +37,9 @@ def page():
 
 
 def account():
-    """``GET /bookmarks/account``: the logged-in librarian's lists. ``POST`` (JSON, header ``X-CSRF-Token``): add or remove a bookmark,
-    save, mark as seen or forget a search, in the logged-in librarian's account. Answers with
-    the account's lists."""
+    """``GET /bookmarks/account``: the logged-in librarian's lists. ``POST`` (JSON, header
+    ``X-CSRF-Token``): add or remove a bookmark, save, mark as seen or forget a search, in the
+    account. Answers with the account's lists."""
     user = auth.current_user()
     if user is None:
         abort(403)
@@ -116,7 +115,7 @@ def _gone(missing: int) -> str:
     return f"{missing} bookmarked item(s) are no longer in the library" if missing else ""
 
 
-def _download(body: Iterator[str] | str, mimetype: str, ext: str, missing: int = 0) -> Response:
+def _download(body: list[str] | str, mimetype: str, ext: str, missing: int = 0) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="bookmarks.{ext}"'}
     if missing:  # CSL-JSON has no place for a note: the count travels in a header
         headers["X-Bookmarks-Missing"] = str(missing)
@@ -125,25 +124,23 @@ def _download(body: Iterator[str] | str, mimetype: str, ext: str, missing: int =
 
 def export_csv() -> Response:
     found, missing = _resolved()
-
-    def rows() -> Iterator[str]:
-        yield _csv_line(CSV_COLUMNS)
-        for n, (doc, pid, it) in enumerate(found, start=1):
-            passage = doc.passage(pid) if pid else None
-            text = escaping.one_line(passage.text)[:TEXT_CHARS] if passage else ""
-            yield _csv_line([n, doc.doc_id, doc.title, "; ".join(doc.authors), doc.date,
-                             doc.type, pid, passage_label(pid) if pid else "", it.url, text])
-        if missing:
-            yield _csv_line([f"# {_gone(missing)}"])
-    return _download(rows(), "text/csv", "csv")
-
-
-def _records(fmt: _Format) -> Iterator[str]:
-    found, missing = _resolved()
-    for n, (_doc, _pid, it) in enumerate(found):
-        yield ("\n" if n else "") + fmt(it).rstrip("\n") + "\n"
+    rows = [_csv_line(CSV_COLUMNS)]
+    for n, (doc, pid, it) in enumerate(found, start=1):
+        passage = doc.passage(pid) if pid else None
+        text = escaping.one_line(passage.text)[:TEXT_CHARS] if passage else ""
+        rows.append(_csv_line([n, doc.doc_id, doc.title, "; ".join(doc.authors), doc.date,
+                               doc.type, pid, passage_label(pid) if pid else "", it.url, text]))
     if missing:
-        yield fmt.cut_note(_gone(missing))
+        rows.append(_csv_line([f"# {_gone(missing)}"]))
+    return _download("".join(rows), "text/csv", "csv", missing)
+
+
+def _records(fmt: _Format) -> list[str]:
+    # at most MAX_BOOKMARKS records, made whole before the answer starts (a bad item is a 400)
+    found, missing = _resolved()
+    out = [("\n" if n else "") + fmt(it).rstrip("\n") + "\n"
+           for n, (_doc, _pid, it) in enumerate(found)]
+    return out + ([fmt.cut_note(_gone(missing))] if missing else [])
 
 
 def export_ris() -> Response:
