@@ -44,7 +44,12 @@ CREATE TABLE IF NOT EXISTS searches (
 
 
 class BookmarkError(ValueError):
-    """A bookmark or search that cannot be kept (bad id, or the account's list is full)."""
+    """A bookmark or search that cannot be kept: a bad id or query, or (``full``) the
+    account's list is at its cap."""
+
+    def __init__(self, message: str, full: bool = False):
+        super().__init__(message)
+        self.full = full
 
 
 @dataclass(frozen=True)
@@ -111,7 +116,7 @@ class Bookmarks:
             if not known and db.execute(f"SELECT count(*) FROM {table} WHERE user = ?",
                                         (user,)).fetchone()[0] >= cap:
                 db.execute("ROLLBACK")
-                raise BookmarkError(f"an account keeps at most {cap}")
+                raise BookmarkError(f"an account keeps at most {cap}", full=True)
             db.execute(insert, (user, *values))
             db.execute("COMMIT")
         finally:

@@ -232,6 +232,7 @@ def test_babel_config_is_in_the_package():
 def test_query_errors_are_shown_in_the_readers_language(client, q, english, russian):
     """The query language's messages are catalogue templates: the page gives them in the
     interface's language (numbers as the locale writes them); the JSON API keeps the English."""
+    client = client.application.test_client()  # no language cookie from an earlier test
     en = client.get("/search", query_string={"q": q}, headers={"Accept-Language": "en"})
     ru = client.get("/search", query_string={"q": q}, headers={"Accept-Language": "ru"})
     assert en.status_code == ru.status_code == 400

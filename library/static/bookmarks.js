@@ -36,7 +36,9 @@
     },
     change: function (action, fields) {
       var body = Object.assign({action: action}, fields);
-      return fetch("/bookmarks/account", {method: "POST", credentials: "same-origin",
+      // keepalive: a change sent as the reader follows a link (a saved search marked as
+      // seen) still reaches the server
+      return fetch("/bookmarks/account", {method: "POST", credentials: "same-origin", keepalive: true,
         headers: {"Content-Type": "application/json", "X-CSRF-Token": csrf},
         body: JSON.stringify(body)}).then(function (r) {
         return r.json().then(function (j) { if (!r.ok) { throw new Error(j.error); } return j; });
@@ -64,7 +66,8 @@
                                  documents: Math.max(0, parseInt(f.documents, 10) || 0)});
         }
       }
-      return Promise.resolve(keep(data));
+      try { return Promise.resolve(keep(data)); }
+      catch (e) { return Promise.reject(new Error(t("check_failed"))); }  // storage off or full
     }
   };
 
@@ -76,21 +79,26 @@
   }
   function say(text) {
     var live = document.getElementById("bookmark-status");
-    if (!live) {
-      live = el("p", {id: "bookmark-status", "class": "visually-hidden", role: "status"});
-      document.body.appendChild(live);
+    if (live) { live.textContent = text; }
+  }
+  function liveRegion() {
+    // made before anything is said into it: screen readers announce changes, not new regions
+    if (!document.getElementById("bookmark-status")) {
+      document.body.appendChild(el("p", {id: "bookmark-status", "class": "visually-hidden",
+                                         role: "status"}));
     }
-    live.textContent = text;
   }
   function isMarked(lists, doc, passage) {
     return lists.bookmarks.some(function (b) { return b.doc === doc && (b.passage || "") === (passage || ""); });
   }
 
   // A toggle button: aria-pressed says whether the item is bookmarked.
-  function toggle(button, lists, doc, passage, title) {
+  // ``label`` names a passage: its name then starts with the visible word (WCAG 2.5.3).
+  function toggle(button, lists, doc, passage, title, label) {
     function paint(on) {
       button.setAttribute("aria-pressed", on ? "true" : "false");
       button.textContent = on ? t("bookmarked") : t("bookmark");
+      if (label) { button.setAttribute("aria-label", button.textContent + ": " + t("passage_id", {id: label})); }
     }
     paint(isMarked(lists, doc, passage));
     button.addEventListener("click", function () {
@@ -156,12 +164,10 @@
       var c = el("button", {type: "button", "class": "cite-passage toolbutton",
                             "aria-label": t("cite_passage", {label: label})}, t("cite"));
       c.addEventListener("click", function () { cite(doc, pid, label, c); });
-      var m = el("button", {type: "button", "class": "bookmark-passage toolbutton",
-                            "aria-label": t("bookmark_passage", {label: label})});
+      var m = el("button", {type: "button", "class": "bookmark-passage toolbutton"});
       tools.appendChild(c); tools.appendChild(m);
       p.appendChild(tools);
-      toggle(m, lists, doc, pid, title);
-      m.setAttribute("aria-label", t("bookmark_passage", {label: label}));
+      toggle(m, lists, doc, pid, title, label);
     });
   }
 
@@ -250,6 +256,7 @@
   }
 
   function init() {
+    liveRegion();
     store.load().then(function (lists) {
       reader(lists); results(lists); listPage(lists);
       document.documentElement.setAttribute("data-bookmarks-ready", "");

@@ -70,10 +70,10 @@ def account():
         else:
             return jsonify(error=_("unknown action")), 400
     except BookmarkError as exc:
-        full = "at most" in str(exc)
         message = (_("An account keeps at most %(b)s bookmarks and %(s)s saved searches; "
-                     "remove some first.", b=MAX_BOOKMARKS, s=MAX_SEARCHES) if full
-                   else _("This is not a document or passage of this library."))
+                     "remove some first.", b=MAX_BOOKMARKS, s=MAX_SEARCHES) if exc.full
+                   else _("This is not a document or passage of this library.")
+                   if action in ("add", "remove") else _("There is no search to save."))
         return jsonify(error=message), 400
     return jsonify(store.lists(user))
 
