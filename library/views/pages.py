@@ -61,9 +61,10 @@ ESSAY_TYPE = "essay"
 
 def timeline():
     def draw():
-        store = lib().store
-        docs = [d for d in store.all() if d.type != "register"]
-        essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
+        # the index's one row per document, not the store's files (reading every one of them
+        # was the cost of the first timeline after each change)
+        docs = [d for d in lib().searcher.documents().values() if d.type != "register"]
+        essay = _essay()
         cited = ({c.target_doc for c in lib().searcher.citations_from(essay.doc_id)}
                  if essay else set())
         picture = pictures.timeline(essay.events if essay else [],
@@ -77,7 +78,7 @@ def timeline():
 def graph():
     def draw():
         store = lib().store
-        essay = next((d for d in store.all() if d.type == ESSAY_TYPE), None)
+        essay = _essay()
         if essay is None:
             return None
         citations = lib().searcher.citations_from(essay.doc_id)
@@ -96,8 +97,15 @@ def query_help():
     return render_template("help.html")
 
 
+def _essay():
+    """The essay the library is built around (the first, if a librarian added another)."""
+    rows = lib().searcher.documents().values()
+    first = min((r.doc_id for r in rows if r.type == ESSAY_TYPE), default=None)
+    return lib().store.get(first) if first else None
+
+
 def help_index():
-    essay = next((d for d in lib().store.all() if d.type == ESSAY_TYPE), None)
+    essay = _essay()
     return render_template("help_index.html", essay_id=essay.doc_id if essay else "")
 
 
