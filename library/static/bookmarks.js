@@ -98,7 +98,7 @@
     function paint(on) {
       button.setAttribute("aria-pressed", on ? "true" : "false");
       button.textContent = on ? t("bookmarked") : t("bookmark");
-      if (label) { button.setAttribute("aria-label", button.textContent + ": " + t("passage_id", {id: label})); }
+      if (label) { button.setAttribute("aria-label", button.textContent + ": " + label); }
     }
     paint(isMarked(lists, doc, passage));
     button.addEventListener("click", function () {
@@ -159,15 +159,15 @@
     }
     Array.prototype.forEach.call(article.querySelectorAll(".doc-body .passage[id]"), function (p) {
       if (p.querySelector(":scope > .passage-tools")) { return; }
-      var pid = p.id, label = pid;
+      var pid = p.id, label = p.getAttribute("data-label") || pid;
       var tools = el("span", {"class": "passage-tools", lang: ui});
       var c = el("button", {type: "button", "class": "cite-passage toolbutton",
-                            "aria-label": t("cite_passage", {label: label})}, t("cite"));
+                            "aria-label": t("cite") + ": " + label}, t("cite"));
       c.addEventListener("click", function () { cite(doc, pid, label, c); });
       var m = el("button", {type: "button", "class": "bookmark-passage toolbutton"});
       tools.appendChild(c); tools.appendChild(m);
       p.appendChild(tools);
-      toggle(m, lists, doc, pid, title, label);
+      toggle(m, lists, doc, pid, title + " — " + label, label);  // listed as "Title — paragraph 4"
     });
   }
 
@@ -209,7 +209,6 @@
         var li = el("li");
         var href = "/doc/" + encodeURIComponent(b.doc) + (b.passage ? "#" + encodeURIComponent(b.passage) : "");
         li.appendChild(el("a", {href: href}, b.title || b.doc));
-        if (b.passage) { li.appendChild(el("span", {"class": "bookmark-passage-id"}, " · " + t("passage_id", {id: b.passage}))); }
         li.appendChild(el("span", {"class": "bookmark-when"}, " · " + t("added_on", {date: when(b.added)}) + " "));
         var rm = el("button", {type: "button", "class": "linklike remove-bookmark",
                                "aria-label": t("remove_named", {name: b.title || b.doc})}, t("remove"));
