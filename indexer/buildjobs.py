@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .analysis import ExactAnalyzer, TextAnalyzer
 from .persons import Register
-from .places import PLACES_ID, PlaceRegister, document_names
+from .places import PLACES_ID, PlaceRegister, rows_of
 from .teidoc import read_document
 from .xmlsafe import XMLInputError
 
@@ -31,8 +31,8 @@ class DocRecords:
     notes: int
     # running text of passages that are not indexed (no id): still read for names
     other_texts: list[str] = field(default_factory=list)
-    # the places and organisations it names: (register key, name as written)
-    places: list[tuple[str, str]] = field(default_factory=list)
+    # the places and organisations it names: rows of indexer.places' table
+    places: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 _register: Register | None = None
@@ -58,7 +58,7 @@ def _read(path: Path) -> tuple[Path, str | None, DocRecords | None]:
     indexed = {r["passage_id"] for r in passages}
     other = [p.text for p in doc.passages if p.kind != "bibl" and p.id not in indexed and p.text]
     return path, None, DocRecords(doc.doc_id, passages, list(citation_records(doc)),
-                                  len(doc.notes), other, document_names(doc, _places))
+                                  len(doc.notes), other, rows_of(doc, _places))
 
 
 def _init_analyser(names: frozenset[str]) -> None:

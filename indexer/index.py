@@ -24,7 +24,7 @@ from . import engines
 from .analysis import capitalised_words
 from .buildjobs import analyse_all, read_all
 from .persons import REGISTER_ID, Register
-from .places import PLACES_FILE, PLACES_ID, PlaceRegister, document_names, load_names, save_names
+from .places import PLACES_FILE, PLACES_ID, PlaceRegister, replace_names, rows_of, save_names
 from .store import document_paths
 from .teidoc import Document, read_document
 from .writelock import LockBusy, write_lock
@@ -169,7 +169,7 @@ def build_index(sources: Path, index_dir: Path, strict: bool = False,
         writer.commit()
         engines.mark(building, chosen.name, names)
         _save_left_out(building, {path.stem: _sha(path) for path, _ in faults})
-        save_names(building, {d.doc_id: d.places for d in items if d.places})
+        save_names(building, [row for d in items for row in d.places])
         building.chmod(0o755)
         old = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.old.", dir=index_dir.parent))
         old.rmdir()
@@ -218,20 +218,15 @@ def update_index(sources: Path, index_dir: Path, paths: list[Path],
             removed = [*removed, path.stem]
     register = Register.load(sources / f"{REGISTER_ID}.xml")
     places = PlaceRegister.load(sources / f"{PLACES_ID}.xml")
-    named = load_names(index_dir)
     writer = _engine_of(index_dir).writer(index_dir)
     try:
         for doc_id in [d.doc_id for d in docs] + list(removed):
             writer.delete_document(doc_id)
-            named.pop(doc_id, None)
         written, _ = _add(writer, docs, register)
-        for doc in docs:
-            found = document_names(doc, places)
-            if found:
-                named[doc.doc_id] = found
-        # written before the commit: a page that reads it early keeps it only until the
-        # commit's new generation, never a generation with the old names
-        save_names(index_dir, named)
+        # written before the commit: a page that counts them early keeps the counts only
+        # until the commit's new generation, never a generation with the old names
+        replace_names(index_dir, [d.doc_id for d in docs] + list(removed),
+                      [row for doc in docs for row in rows_of(doc, places)])
     except BaseException:
         writer.cancel()
         raise

@@ -7,15 +7,16 @@ place in its record (``keywords/term[@type='place']``, the edit form's "places")
 registered form in its running text ("the Politburo", «Кремль»: matched on folded words as
 persons are, so an inflected Russian form is found). Names the register does not hold are kept
 as they were written, so that the register page can show what the documents name that no entry
-covers yet. The index keeps one small file of these per document (``places.json``, written by
-``indexer.index``), read once per index generation by the pages: a request never reads the
-store or walks passages.
+covers yet. The index keeps these as rows of a small SQLite table beside it (``places.sqlite``,
+written by ``indexer.index``: an import or an edit replaces its own documents' rows only);
+the pages count them once per index generation and read one page of a place's documents per
+request: a request never reads the store or walks passages.
 """
 
 from __future__ import annotations
 
-import json
-import os
+import sqlite3
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from .tei import NS, XML_ID, XML_LANG, text_of
 from .xmlsafe import parse_file
 
 PLACES_ID = "places"
-PLACES_FILE = "places.json"  # in the index folder: doc_id → [[key, name], ...]
+PLACES_FILE = "places.sqlite"  # in the index folder: (doc_id, key, name, sort) rows
 KINDS = ("place", "org")
 # a name the register lacks is keyed by its folded words, after this prefix (an entry's key
 # is its xml:id, which never holds a colon)
@@ -111,18 +112,73 @@ def document_names(doc, register: PlaceRegister) -> list[tuple[str, str]]:
     return list(found.items())
 
 
-def load_names(index_dir: Path) -> dict[str, list[tuple[str, str]]]:
-    """What each indexed document names (``places.json``); {} when the index has none."""
+def _connect(index_dir: Path) -> sqlite3.Connection:
+    return sqlite3.connect(Path(index_dir) / PLACES_FILE, timeout=30)
+
+
+def sort_key(doc) -> str:
+    """The order of a place's documents: oldest first, then by title (undated last)."""
+    return f"{doc.date or '9999'}\t{doc.title.casefold()}\t{doc.doc_id}"
+
+
+def save_names(index_dir: Path, rows: list[tuple[str, str, str, str]]) -> None:
+    """A new table of (doc_id, key, name, sort) rows, for a new index folder."""
+    with closing(_connect(index_dir)) as db, db:
+        db.execute("CREATE TABLE names (doc_id TEXT, key TEXT, name TEXT, sort TEXT)")
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", rows)
+        # made after the rows (faster than kept up row by row): a place's page reads (key,
+        # sort), the counts scan (key, name) alone, an update finds a document's rows
+        db.execute("CREATE INDEX by_key ON names (key, sort)")
+        db.execute("CREATE INDEX by_name ON names (key, name)")
+        db.execute("CREATE INDEX by_doc ON names (doc_id)")
+
+
+def replace_names(index_dir: Path, doc_ids: list[str], rows: list[tuple[str, str, str, str]]
+                  ) -> None:
+    """Drop what ``doc_ids`` named and add ``rows``, in one transaction: an import or an
+    edit costs its own documents' rows, whatever the size of the store."""
+    with closing(_connect(index_dir)) as db, db:
+        db.executemany("DELETE FROM names WHERE doc_id = ?", [(d,) for d in doc_ids])
+        db.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", rows)
+
+
+def rows_of(doc, register: PlaceRegister) -> list[tuple[str, str, str, str]]:
+    """The table's rows for ``doc``."""
+    order = sort_key(doc)
+    return [(doc.doc_id, key, name, order) for key, name in document_names(doc, register)]
+
+
+def counts(index_dir: Path) -> dict[str, tuple[int, str]]:
+    """Documents naming each key, with the commonest way of writing it (one pass in SQLite:
+    called once per index generation). A document names a key once (``document_names``)."""
     try:
-        data = json.loads((Path(index_dir) / PLACES_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        with closing(_connect(index_dir)) as db:
+            got = db.execute("SELECT key, name, count(*) FROM names GROUP BY key, name")
+            out: dict[str, tuple[int, str, int]] = {}
+            for key, name, n in got:
+                total, best, most = out.get(key, (0, name, 0))
+                out[key] = (total + n, name, n) if n > most else (total + n, best, most)
+    except sqlite3.Error:
         return {}
-    return {d: [(k, n) for k, n in pairs] for d, pairs in data.items()} \
-        if isinstance(data, dict) else {}
+    return {k: (v[0], v[1]) for k, v in out.items()}
 
 
-def save_names(index_dir: Path, names: dict[str, list[tuple[str, str]]]) -> None:
-    """Write ``places.json`` whole, renamed into place: a reader sees the old or the new."""
-    tmp = Path(index_dir) / f".{PLACES_FILE}.tmp"
-    tmp.write_text(json.dumps(names, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.replace(tmp, Path(index_dir) / PLACES_FILE)
+def documents_naming(index_dir: Path, key: str, offset: int, limit: int) -> list[str]:
+    """One page of the documents naming ``key``, in ``sort_key`` order (through the index on
+    (key, sort))."""
+    try:
+        with closing(_connect(index_dir)) as db:
+            return [d for (d,) in db.execute(
+                "SELECT doc_id FROM names WHERE key = ? ORDER BY sort LIMIT ? OFFSET ?",
+                (key, limit, offset))]
+    except sqlite3.Error:
+        return []
+
+
+def names_of(index_dir: Path, doc_id: str) -> list[tuple[str, str]]:
+    """(key, name) of what one document names."""
+    try:
+        with closing(_connect(index_dir)) as db:
+            return list(db.execute("SELECT key, name FROM names WHERE doc_id = ?", (doc_id,)))
+    except sqlite3.Error:
+        return []

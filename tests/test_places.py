@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from indexer.index import build_index, update_index
-from indexer.places import PLACES_FILE, PlaceRegister, document_names, load_names
+from indexer.places import PLACES_FILE, PlaceRegister, document_names, names_of
 from indexer.teidoc import read_document
 
 from .conftest import ESSAY, ROOT, http_get, start_server, stop_server
@@ -94,18 +94,17 @@ def store(tmp_path_factory) -> Path:
 def test_the_index_keeps_each_documents_names_and_follows_changes(store, tmp_path):
     index = tmp_path / "index"
     shutil.copytree(store / "var" / "index", index)
-    named = load_names(index)
-    assert ("prague", "Praha") in named["places-memo"]
-    assert {k for k, _ in named[ESSAY]} >= {"politburo", "central-committee"}
+    assert ("prague", "Praha") in names_of(index, "places-memo")
+    assert {k for k, _ in names_of(index, ESSAY)} >= {"politburo", "central-committee"}
     # a re-indexed document replaces its names; a removed one takes them away
     sources = tmp_path / "sources"
     shutil.copytree(store / "sources", sources)
     edited = sources / "places-memo.xml"
     edited.write_text(DOC.replace("Praha", "Prague, then Moscow"), encoding="utf-8")
     update_index(sources, index, [edited])
-    assert {k for k, _ in load_names(index)["places-memo"]} >= {"prague", "moscow"}
+    assert {k for k, _ in names_of(index, "places-memo")} >= {"prague", "moscow"}
     update_index(sources, index, [], removed=["places-memo"])
-    assert "places-memo" not in load_names(index)
+    assert names_of(index, "places-memo") == []
     (index / PLACES_FILE).unlink()  # an index made before the register is rebuilt
     from indexer.index import index_fault
 
