@@ -8,12 +8,13 @@ import base64
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
-from indexer.history import WITHDRAWN
+from indexer.store import doc_path
 from indexer.tei import NS
 from indexer.teidoc import Document
 
@@ -49,6 +50,38 @@ class OAIError(Exception):
         self.code = code
 
 
+@dataclass(frozen=True)
+class Entry:
+    """What a list of records needs of a document, without reading its TEI: the TEI is read
+    only for the page of records answered."""
+
+    doc_id: str
+    collection: str
+    stamp: str  # the stored file's modification time, UTC, to the second
+    withdrawn: bool = False
+
+
+def stamp_of(path: Path) -> str:
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def entries_of(store: DocumentStore, rows: Mapping[str, tuple[str, str]]) -> list[Entry]:
+    """The records of the documents in ``rows`` (doc_id → (type, collection), as the index
+    holds them) and of the withdrawn ones, oldest first (registers are not records). Costs a
+    file status per document: call it once per index generation (library/picturecache.py)."""
+    out = []
+    for doc_id, (kind, collection) in rows.items():
+        if kind == "register":
+            continue
+        try:
+            out.append(Entry(doc_id, collection, stamp_of(doc_path(store.sources, doc_id))))
+        except OSError:  # gone since the index was read: not a record until it is again
+            continue
+    for doc in store.withdrawn():  # tombstones: few, and read whole
+        out.append(Entry(doc.doc_id, doc.collection, stamp_of(doc.path), withdrawn=True))
+    return sorted(out, key=lambda e: (e.stamp, e.doc_id))
+
+
 @dataclass
 class Repository:
     store: DocumentStore
@@ -56,18 +89,24 @@ class Repository:
     namespace: str = "primary-source-library.local"
     name: str = "Primary-source library: Stalin 1952-53, Putin 2022"
     admin_email: str = "librarian@localhost"
+    # the records as entries (``entries_of``), kept by the caller; by default read from the
+    # store's files, every one of them
+    entries: Callable[[], list[Entry]] | None = None
 
     # -- the collection as records -----------------------------------------------------------
-    def records(self) -> list[tuple[Document, str]]:
-        """(document, datestamp), oldest first (registers are not records); withdrawn
-        documents too, whose records say they are deleted (deletedRecord=persistent)."""
-        out = []
-        for doc in [*self.store.all(), *self.store.withdrawn()]:
-            if doc.type == "register":
-                continue
-            stamp = dt.datetime.fromtimestamp(doc.path.stat().st_mtime, dt.UTC)
-            out.append((doc, stamp.strftime("%Y-%m-%dT%H:%M:%SZ")))
-        return sorted(out, key=lambda r: (r[1], r[0].doc_id))
+    def records(self) -> list[Entry]:
+        """Every record, oldest first; withdrawn documents too, whose records say they are
+        deleted (deletedRecord=persistent)."""
+        if self.entries is not None:
+            return self.entries()
+        return entries_of(self.store, {d.doc_id: (d.type, d.collection)
+                                       for d in self.store.all()})
+
+    def _document(self, entry: Entry) -> Document:
+        doc = self.store.get(entry.doc_id)
+        if doc is None:  # unreadable or gone since the list was made
+            raise OAIError("idDoesNotExist", f"no record {self.identifier(entry.doc_id)!r}")
+        return doc
 
     def identifier(self, doc_id: str) -> str:
         return f"oai:{self.namespace}:{doc_id}"
@@ -149,7 +188,7 @@ class Repository:
     def _Identify(self, params):  # noqa: N802 (OAI verbs are spelled as in the protocol)
         el = etree.Element(f"{{{OAI}}}Identify")
         records = self.records()
-        earliest = records[0][1] if records else "1970-01-01T00:00:00Z"
+        earliest = records[0].stamp if records else "1970-01-01T00:00:00Z"
         for tag, text in (("repositoryName", self.name), ("baseURL", self.base_url),
                           ("protocolVersion", "2.0"), ("adminEmail", self.admin_email),
                           ("earliestDatestamp", earliest), ("deletedRecord", "persistent"),
@@ -159,7 +198,7 @@ class Repository:
 
     def _ListMetadataFormats(self, params):  # noqa: N802
         if "identifier" in params:
-            self._get(self.doc_id(params["identifier"]))
+            self._entry(self.doc_id(params["identifier"]))
         el = etree.Element(f"{{{OAI}}}ListMetadataFormats")
         for prefix, (schema, namespace) in FORMATS.items():
             fmt = etree.SubElement(el, f"{{{OAI}}}metadataFormat")
@@ -172,23 +211,23 @@ class Repository:
         if "resumptionToken" in params:
             raise OAIError("badResumptionToken", "ListSets is answered in one response")
         el = etree.Element(f"{{{OAI}}}ListSets")
-        collections = sorted({doc.collection for doc, _ in self.records()})
+        collections = sorted({e.collection for e in self.records()})
         for collection in collections:
             s = etree.SubElement(el, f"{{{OAI}}}set")
             etree.SubElement(s, f"{{{OAI}}}setSpec").text = self.set_spec(collection)
             etree.SubElement(s, f"{{{OAI}}}setName").text = collection
         return el
 
-    def _get(self, doc_id: str) -> tuple[Document, str]:
-        for doc, stamp in self.records():
-            if doc.doc_id == doc_id:
-                return doc, stamp
+    def _entry(self, doc_id: str) -> Entry:
+        for entry in self.records():
+            if entry.doc_id == doc_id:
+                return entry
         raise OAIError("idDoesNotExist", f"no record {self.identifier(doc_id)!r}")
 
     def _GetRecord(self, params):  # noqa: N802
-        doc, stamp = self._get(self.doc_id(params["identifier"]))
+        entry = self._entry(self.doc_id(params["identifier"]))
         el = etree.Element(f"{{{OAI}}}GetRecord")
-        el.append(self._record(doc, stamp, params["metadataPrefix"], full=True))
+        el.append(self._record(entry, params["metadataPrefix"], full=True))
         return el
 
     def _ListIdentifiers(self, params):  # noqa: N802
@@ -202,14 +241,14 @@ class Repository:
             params, offset = self._decode(params["resumptionToken"])
         else:
             offset = 0
-        selected = [(d, s) for d, s in self.records() if self._selected(d, s, params)]
+        selected = [e for e in self.records() if self._selected(e, params)]
         if not selected:
             raise OAIError("noRecordsMatch", "no record matches these arguments")
         if offset >= len(selected):
             raise OAIError("badResumptionToken", "the token points past the end of the list")
         el = etree.Element(f"{{{OAI}}}{verb}")
-        for doc, stamp in selected[offset : offset + PAGE]:
-            el.append(self._record(doc, stamp, params["metadataPrefix"], full))
+        for entry in selected[offset : offset + PAGE]:
+            el.append(self._record(entry, params["metadataPrefix"], full))
         following = offset + PAGE
         if following < len(selected) or offset:
             token = etree.SubElement(el, f"{{{OAI}}}resumptionToken",
@@ -217,9 +256,10 @@ class Repository:
             token.text = self._encode(params, following) if following < len(selected) else ""
         return el
 
-    def _selected(self, doc: Document, stamp: str, params: dict[str, str]) -> bool:
-        if "set" in params and self.set_spec(doc.collection) != params["set"]:
+    def _selected(self, entry: Entry, params: dict[str, str]) -> bool:
+        if "set" in params and self.set_spec(entry.collection) != params["set"]:
             return False
+        stamp = entry.stamp
         day = stamp[:10]
         if "from" in params and (stamp if "T" in params["from"] else day) < params["from"]:
             return False
@@ -255,20 +295,20 @@ class Repository:
         except OAIError:
             raise bad from None
 
-    def _record(self, doc: Document, stamp: str, prefix: str, full: bool):
+    def _record(self, entry: Entry, prefix: str, full: bool):
         header = etree.Element(f"{{{OAI}}}header")
-        deleted = doc.path.parent.name == WITHDRAWN
-        if deleted:
+        if entry.withdrawn:
             header.set("status", "deleted")
-        etree.SubElement(header, f"{{{OAI}}}identifier").text = self.identifier(doc.doc_id)
-        etree.SubElement(header, f"{{{OAI}}}datestamp").text = stamp
-        etree.SubElement(header, f"{{{OAI}}}setSpec").text = self.set_spec(doc.collection)
+        etree.SubElement(header, f"{{{OAI}}}identifier").text = self.identifier(entry.doc_id)
+        etree.SubElement(header, f"{{{OAI}}}datestamp").text = entry.stamp
+        etree.SubElement(header, f"{{{OAI}}}setSpec").text = self.set_spec(entry.collection)
         if not full:
             return header
         record = etree.Element(f"{{{OAI}}}record")
         record.append(header)
-        if deleted:  # a deleted record has a header only
+        if entry.withdrawn:  # a deleted record has a header only
             return record
+        doc = self._document(entry)
         metadata = etree.SubElement(record, f"{{{OAI}}}metadata")
         metadata.append(self._dc(doc) if prefix == "oai_dc" else self._tei_header(doc))
         return record

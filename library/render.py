@@ -23,6 +23,7 @@ from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 from .escaping import safe_url
 from .search.highlight import TermMatcher, mark
 from .textlang import mark_russian
+from .wording import passage_label
 
 STATUS_LABEL = {"inferred": "attribution inferred", "confirmed": "attribution confirmed"}
 
@@ -191,11 +192,12 @@ class Renderer:
             links = Markup('<aside class="cited-by" aria-label="Cited by">'
                            '<span class="cited-by-title">Cited in</span><ul>{}</ul></aside>'
                            ).format(items)
+        # data-label: the passage in words ("paragraph 4"), for the reader's Cite and Bookmark
         return Markup(
-            '<div class="passage passage-{kind}" id="{pid}" tabindex="-1">{inner}{links}'
-            '<a class="permalink" href="#{pid}" title="Link to this passage" '
+            '<div class="passage passage-{kind}" id="{pid}" tabindex="-1" data-label="{label}">'
+            '{inner}{links}<a class="permalink" href="#{pid}" title="Link to this passage" '
             'aria-label="Link to this passage">¶</a></div>'
-        ).format(kind=kind, pid=pid, inner=inner, links=links)
+        ).format(kind=kind, pid=pid, inner=inner, links=links, label=passage_label(pid))
 
     # -- blocks -----------------------------------------------------------------------------
     def _div(self, el):

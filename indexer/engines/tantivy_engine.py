@@ -384,9 +384,9 @@ class TantivySession:
             return []
         budget.check()
         if not isinstance(node, qt.TermRange) and len(words) > budget.max_expansion:
-            raise qt.QueryError(f"'{qt.typed(node)}' matches more than "
-                                f"{budget.max_expansion:,} different words; add letters to "
-                                "narrow it")
+            raise qt.QueryError("'%(word)s' matches more than %(limit)s different "
+                                "words; add letters to narrow it", word=qt.typed(node),
+                                limit=budget.max_expansion)
         return words
 
     def near_words(self, field: str, word: str, maxdist: int) -> list[str]:

@@ -124,8 +124,9 @@ class _Bounded:
         found = []
         for n, btext in enumerate(super()._btexts(ixreader)):
             if n >= limit:
-                raise qt.QueryError(f"'{self.typed}' matches more than {limit:,} different "
-                                    "words; add letters to narrow it")
+                raise qt.QueryError("'%(word)s' matches more than %(limit)s different "
+                                    "words; add letters to narrow it", word=self.typed,
+                                    limit=limit)
             if n % 128 == 0:
                 self.budget.check()
             found.append(btext)

@@ -14,7 +14,7 @@ LANGUAGES = [("en", "English"), ("ru", "Russian"), ("fr", "French"), ("de", "Ger
 
 def _choices() -> tuple[list[str], list[str]]:
     """The document types and collections the library holds, for the form's lists."""
-    docs = [d for d in lib().store.all() if d.type != "register"]
+    docs = [d for d in lib().searcher.documents().values() if d.type != "register"]
     return (sorted({d.type for d in docs if d.type}),
             sorted({d.collection for d in docs if d.collection}))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from indexer.engines import DocumentInfo
 from indexer.teidoc import Document
 
 from ..render import doc_url
@@ -12,13 +13,18 @@ from ..trace import Tracer, check_length
 from .context import document_or_404, int_arg, lib, search_request
 
 
-def _summary(doc: Document) -> dict:
+def _summary(doc: Document | DocumentInfo) -> dict:
     return {"doc_id": doc.doc_id, "title": doc.title, "author": doc.author, "date": doc.date,
             "type": doc.type, "language": doc.language}
 
 
 def docs():
-    return jsonify([_summary(d) for d in lib().store.all()])
+    # from the index's one row per document (registers have none: they are not documents of
+    # the collection, as in OAI), in the store's order (essays first, then by date and
+    # title), without reading every TEI file
+    rows = sorted(lib().searcher.documents().values(),
+                  key=lambda d: (d.type != "essay", d.date, d.title))
+    return jsonify([_summary(d) for d in rows])
 
 
 def doc(doc_id: str):

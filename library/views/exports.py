@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, request
 
 from .. import cite, citestyles
-from ..oai import Repository
+from ..oai import Repository, entries_of
 from ..settings import base_url, external_url
 from .context import document_or_404, lib
 
@@ -53,8 +53,16 @@ def csl(doc_id: str):
 def oai():
     """OAI-PMH 2.0; GET and POST take the same arguments."""
     args = request.form if request.method == "POST" else request.args
-    repository = Repository(lib().store, external_url("library.oai"),
+    library = lib()
+
+    def entries():
+        return entries_of(library.store, {d.doc_id: (d.type, d.collection)
+                                          for d in library.searcher.documents().values()})
+
+    repository = Repository(library.store, external_url("library.oai"),
                             name=current_app.config["LIBRARY_NAME"],
-                            admin_email=current_app.config["LIBRARY_ADMIN_EMAIL"])
+                            admin_email=current_app.config["LIBRARY_ADMIN_EMAIL"],
+                            entries=lambda: library.pictures.get(
+                                "oai-records", library.searcher.generation(), entries))
     return Response(repository.respond(args.to_dict(flat=False)),
                     mimetype="text/xml; charset=utf-8")

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from .. import cite, citestyles, links, pictures
 from ..render import Highlight, RenderedNote, render_document
+from ..search.errors import reader_message
 from ..search.facets import FACETS
 from ..search.searcher import SORTS, QueryError, SearchRequest
 from ..search.suggest import forms_found
@@ -35,7 +36,7 @@ def search():
     try:
         r = lib().searcher.search(req)
     except QueryError as exc:
-        return render_template("search.html", q=req.q, r=None, error=str(exc), req=req,
+        return render_template("search.html", q=req.q, r=None, error=reader_message(exc), req=req,
                                facets=FACETS), 400
     return render_template("search.html", q=req.q, r=r, error=None, req=req, facets=FACETS,
                            store=lib().store, sorts=SORTS, spread=results.spread(r),
@@ -60,9 +61,10 @@ ESSAY_TYPE = "essay"
 
 def timeline():
     def draw():
-        store = lib().store
-        docs = [d for d in store.all() if d.type != "register"]
-        essay = next((d for d in docs if d.type == ESSAY_TYPE), None)
+        # the index's one row per document, not the store's files (reading every one of them
+        # was the cost of the first timeline after each change)
+        docs = [d for d in lib().searcher.documents().values() if d.type != "register"]
+        essay = _essay()
         cited = ({c.target_doc for c in lib().searcher.citations_from(essay.doc_id)}
                  if essay else set())
         picture = pictures.timeline(essay.events if essay else [],
@@ -76,7 +78,7 @@ def timeline():
 def graph():
     def draw():
         store = lib().store
-        essay = next((d for d in store.all() if d.type == ESSAY_TYPE), None)
+        essay = _essay()
         if essay is None:
             return None
         citations = lib().searcher.citations_from(essay.doc_id)
@@ -95,8 +97,15 @@ def query_help():
     return render_template("help.html")
 
 
+def _essay():
+    """The essay the library is built around (the first, if a librarian added another)."""
+    rows = lib().searcher.documents().values()
+    first = min((r.doc_id for r in rows if r.type == ESSAY_TYPE), default=None)
+    return lib().store.get(first) if first else None
+
+
 def help_index():
-    essay = next((d for d in lib().store.all() if d.type == ESSAY_TYPE), None)
+    essay = _essay()
     return render_template("help_index.html", essay_id=essay.doc_id if essay else "")
 
 
@@ -116,7 +125,7 @@ def document(doc_id: str):
             found = lib().searcher.search(SearchRequest(q=q, within=doc_id, per_page=1))
             highlight = Highlight(set(found.matched_passages), found.matcher)
         except QueryError as exc:
-            error = str(exc)
+            error = reader_message(exc)
     variants = forms_found(lib().searcher, found.also_searched) if found else None
     record, body, notes = render_document(doc, cited_by(doc_id), highlight)
     for note in notes:
