@@ -15,6 +15,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from indexer.persons import REGISTER_ID
+from indexer.places import PLACES_ID
 from indexer.provenance import footnote_quotations
 from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
@@ -99,7 +100,8 @@ class Renderer:
             "graphic": self._graphic, "cit": self._cit, "epigraph": self._epigraph,
             "figure": self._figure, "lg": self._lg, "l": self._line, "table": self._table,
             "row": self._row, "cell": self._cell, "bibl": self._bibl, "date": self._span,
-            "persName": self._person, "placeName": self._span, "name": self._span,
+            "persName": self._person, "placeName": self._place, "orgName": self._place,
+            "name": self._span,
         }
 
     def _quotes_and_their_footnotes(self) -> dict:
@@ -304,6 +306,14 @@ class Renderer:
         target = parse_target(el.get("ref") or "", self.doc.doc_id)
         if target and target[0] == REGISTER_ID:
             return Markup('<a class="person" href="/persons/{}">{}</a>').format(
+                target[1], self.children(el))
+        return self._span(el)
+
+    def _place(self, el):
+        """A place or organisation named with a ``@ref`` to the register links to its page."""
+        target = parse_target(el.get("ref") or "", self.doc.doc_id)
+        if target and target[0] == PLACES_ID and target[1]:
+            return Markup('<a class="place" href="/places/{}">{}</a>').format(
                 target[1], self.children(el))
         return self._span(el)
 

@@ -83,6 +83,7 @@ def passage_schema(names: frozenset[str] = frozenset()) -> Schema:
         # every year a document's date can be (a range "1952/1953" spans two): what year
         # searches and filters match, so that a range matches each year it spans
         years=NUMERIC(),
+        year_to=STORED(),  # the range's last year, for the year facet (DocumentInfo.year_to)
         type=ID(stored=True, sortable=True),
         language=ID(sortable=True),
         collection=ID(sortable=True),
@@ -311,7 +312,8 @@ class _Generation:
                 doc_id, stored.get("title") or "", stored.get("author") or "",
                 cols["date"][docnum] or "", int(cols["year"][docnum] or 0),
                 cols["type"][docnum] or "", cols["language"][docnum] or "",
-                cols["collection"][docnum] or "", tuple(authors.get(docnum, ())))
+                cols["collection"][docnum] or "", tuple(authors.get(docnum, ())),
+                int(stored.get("year_to") or 0))
 
 
 class _Counting(TopCollector):
