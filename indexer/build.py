@@ -11,6 +11,7 @@ from .essay import build_essay
 from .index import BuildReport, build_index, update_index
 from .paths import Paths
 from .persons import REGISTER_ID, Register, tag_persons
+from .places import PLACES_ID, PlaceRegister
 from .provenance import trace_quotations
 from .store import write_document
 from .tei import NS, serialize
@@ -52,6 +53,10 @@ def generate(paths: Paths) -> tuple[dict[str, object], str, int]:
     register_path = seeds / f"{REGISTER_ID}.xml"
     if register_path.exists():
         documents[REGISTER_ID] = register_path.read_bytes()  # checked by Register.load above
+    places_path = seeds / f"{PLACES_ID}.xml"
+    if places_path.exists():
+        PlaceRegister.load(places_path)  # a fault in it raises before anything is written
+        documents[PLACES_ID] = places_path.read_bytes()
     return documents, essay.id, len(footnotes)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .analysis import ExactAnalyzer, TextAnalyzer
 from .persons import Register
+from .places import PLACES_ID, PlaceRegister, rows_of
 from .teidoc import read_document
 from .xmlsafe import XMLInputError
 
@@ -30,15 +31,20 @@ class DocRecords:
     notes: int
     # running text of passages that are not indexed (no id): still read for names
     other_texts: list[str] = field(default_factory=list)
+    # the places and organisations it names: rows of indexer.places' table
+    places: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 _register: Register | None = None
+_places: PlaceRegister | None = None
 _analysers: tuple[TextAnalyzer, ExactAnalyzer] | None = None
 
 
 def _init_reader(register_path: Path) -> None:
-    global _register
+    global _register, _places
     _register = Register.load(register_path)
+    # the place register lives beside the person register, in the store
+    _places = PlaceRegister.load(register_path.parent / f"{PLACES_ID}.xml")
 
 
 def _read(path: Path) -> tuple[Path, str | None, DocRecords | None]:
@@ -52,7 +58,7 @@ def _read(path: Path) -> tuple[Path, str | None, DocRecords | None]:
     indexed = {r["passage_id"] for r in passages}
     other = [p.text for p in doc.passages if p.kind != "bibl" and p.id not in indexed and p.text]
     return path, None, DocRecords(doc.doc_id, passages, list(citation_records(doc)),
-                                  len(doc.notes), other)
+                                  len(doc.notes), other, rows_of(doc, _places))
 
 
 def _init_analyser(names: frozenset[str]) -> None:

@@ -213,6 +213,7 @@ class Tombstone:
     reason: str
     when: str
     who: str
+    date_edtf: str = ""  # the date as stored, for the reader's words (``date`` is English)
 
 
 def tombstone(paths: Paths, doc_id: str) -> Tombstone | None:
@@ -226,7 +227,8 @@ def tombstone(paths: Paths, doc_id: str) -> Tombstone | None:
     return Tombstone(doc.doc_id, doc.title, doc.authors, doc.date_words, doc.collection,
                      " ".join("".join(note.itertext()).split()) if note is not None else "",
                      note.get("when", "") if note is not None else "",
-                     (note.get("resp") or "").lstrip("#") if note is not None else "")
+                     (note.get("resp") or "").lstrip("#") if note is not None else "",
+                     doc.date_edtf)
 
 
 def withdrawn_ids(paths_sources) -> list[str]:

@@ -24,6 +24,7 @@ from . import engines
 from .analysis import capitalised_words
 from .buildjobs import analyse_all, read_all
 from .persons import REGISTER_ID, Register
+from .places import PLACES_FILE, PLACES_ID, PlaceRegister, replace_names, rows_of, save_names
 from .store import document_paths
 from .teidoc import Document, read_document
 from .writelock import LockBusy, write_lock
@@ -67,7 +68,8 @@ def passage_records(doc: Document, register: Register):
             "kind": passage.kind,
             "position": position, "title": doc.title, "author": doc.author,
             "authors": ",".join(a.replace(",", " ") for a in doc.authors), "date": doc.date,
-            "year": year, "years": years, "type": doc.type, "language": doc.language,
+            "year": year, "years": years, "year_to": years[-1], "type": doc.type,
+            "language": doc.language,
             "collection": doc.collection, "rights": doc.rights,
             "persons": ",".join(register.persons_in(passage.text)),
             "text": passage.text, "text_exact": passage.text,
@@ -167,6 +169,7 @@ def build_index(sources: Path, index_dir: Path, strict: bool = False,
         writer.commit()
         engines.mark(building, chosen.name, names)
         _save_left_out(building, {path.stem: _sha(path) for path, _ in faults})
+        save_names(building, [row for d in items for row in d.places])
         building.chmod(0o755)
         old = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.old.", dir=index_dir.parent))
         old.rmdir()
@@ -190,8 +193,8 @@ def stale_documents(sources: Path, index_dir: Path) -> tuple[list[Path], list[st
     for path in document_paths(sources):
         present.add(path.stem)
         known = indexed.get(path.stem)
-        if known is None and path.stem == REGISTER_ID:
-            continue  # the register has no passages of its own
+        if known is None and path.stem in (REGISTER_ID, PLACES_ID):
+            continue  # the registers have no passages of their own
         sha = _sha(path)
         if known != sha and left_out.get(path.stem) != sha:
             stale.append(path)
@@ -214,11 +217,16 @@ def update_index(sources: Path, index_dir: Path, paths: list[Path],
             left_out[path.stem] = _sha(path)
             removed = [*removed, path.stem]
     register = Register.load(sources / f"{REGISTER_ID}.xml")
+    places = PlaceRegister.load(sources / f"{PLACES_ID}.xml")
     writer = _engine_of(index_dir).writer(index_dir)
     try:
         for doc_id in [d.doc_id for d in docs] + list(removed):
             writer.delete_document(doc_id)
         written, _ = _add(writer, docs, register)
+        # written before the commit: a page that counts them early keeps the counts only
+        # until the commit's new generation, never a generation with the old names
+        replace_names(index_dir, [d.doc_id for d in docs] + list(removed),
+                      [row for doc in docs for row in rows_of(doc, places)])
     except BaseException:
         writer.cancel()
         raise
@@ -275,6 +283,8 @@ def index_fault(index_dir: Path, engine: str | None = None) -> str | None:
     wanted = engines.chosen(engine, index_dir)
     if made_by != wanted:
         return f"the index was made by {made_by}, and {wanted} is chosen"
+    if not (Path(index_dir) / PLACES_FILE).is_file():  # made before the place register
+        return "the index was made by another version of the library"
     return engines.get(made_by).fault(index_dir)
 
 

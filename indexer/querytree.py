@@ -15,11 +15,20 @@ from dataclasses import dataclass, field, replace
 
 
 class QueryError(ValueError):
-    """A query that cannot be read or run; ``position`` is the 1-based character at fault."""
+    """A query that cannot be read or run; ``position`` is the 1-based character at fault.
 
-    def __init__(self, message: str, position: int | None = None):
-        super().__init__(message)
+    ``message`` may be a template with ``%(name)s`` slots filled from ``params``: ``str()`` is
+    the English, and the library looks the template up in its catalogues to show the message
+    in the reader's language (``library/search/errors.py``). Whole numbers are written with
+    thousands separators."""
+
+    def __init__(self, message: str, position: int | None = None, **params: object):
+        english = {k: f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else v
+                   for k, v in params.items()}
+        super().__init__(message % english if params else message)
         self.position = position
+        self.template = message
+        self.params = params
 
 
 class Node:

@@ -1,9 +1,10 @@
 """What an import may not replace, and what it may repair.
 
-The seed documents (the essay, the works its footnotes cite, the person register) are made by
-``library build`` from ``seeds/``; the essay's footnotes, the graph and the person pages depend
-on them. No import replaces one, whichever way it names it: a manifest ``identifier``,
-``--replace``, the web form, or the same original path as before.
+The seed documents (the essay, the works its footnotes cite, the person register, the
+register of places and organisations) are made by ``library build`` from ``seeds/``; the
+essay's footnotes, the graph and the person pages depend on them. No import replaces one,
+whichever way it names it: a manifest ``identifier``, ``--replace``, the web form, or the same
+original path as before.
 
 A document whose stored TEI can no longer be read (damaged on disk) is repaired by importing
 its original again with ``--replace DOC_ID``: the file is then not skipped as "already
@@ -17,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from .persons import REGISTER_ID
+from .places import PLACES_ID
 from .store import doc_path
 from .teidoc import read_document
 
@@ -26,7 +28,7 @@ SEED_INPUTS = frozenset({"works.toml", "footnotes.toml", "essay.toml"})
 
 def seed_ids(seeds: Path | None) -> frozenset[str]:
     """The ids of the documents ``library build`` makes from ``seeds``."""
-    ids = {REGISTER_ID}
+    ids = {REGISTER_ID, PLACES_ID}
     if seeds is None:
         return frozenset(ids)
     for name, table in (("works.toml", "work"), ("essay.toml", "essay")):

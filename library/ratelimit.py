@@ -29,6 +29,8 @@ LIMITED = {
     "library.search_export_bib": "export", "library.api_trace": "trace",
     "library.timeline": "picture", "library.graph": "picture", "library.person": "picture",
     "library.persons": "picture", "library.oai": "oai",
+    # a bookmark list: up to 500 documents read and cited per request
+    **{f"library.bookmarks_export_{ext}": "export" for ext in ("csv", "ris", "bib", "json")},
 }
 DEFAULT_BURST, DEFAULT_PER_MINUTE = 20, 60
 

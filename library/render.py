@@ -15,6 +15,7 @@ from lxml import etree
 from markupsafe import Markup, escape
 
 from indexer.persons import REGISTER_ID
+from indexer.places import PLACES_ID
 from indexer.provenance import footnote_quotations
 from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
@@ -22,6 +23,7 @@ from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 from .escaping import safe_url
 from .search.highlight import TermMatcher, mark
 from .textlang import mark_russian
+from .wording import passage_label
 
 STATUS_LABEL = {"inferred": "attribution inferred", "confirmed": "attribution confirmed"}
 
@@ -98,7 +100,8 @@ class Renderer:
             "graphic": self._graphic, "cit": self._cit, "epigraph": self._epigraph,
             "figure": self._figure, "lg": self._lg, "l": self._line, "table": self._table,
             "row": self._row, "cell": self._cell, "bibl": self._bibl, "date": self._span,
-            "persName": self._person, "placeName": self._span, "name": self._span,
+            "persName": self._person, "placeName": self._place, "orgName": self._place,
+            "name": self._span,
         }
 
     def _quotes_and_their_footnotes(self) -> dict:
@@ -189,11 +192,12 @@ class Renderer:
             links = Markup('<aside class="cited-by" aria-label="Cited by">'
                            '<span class="cited-by-title">Cited in</span><ul>{}</ul></aside>'
                            ).format(items)
+        # data-label: the passage in words ("paragraph 4"), for the reader's Cite and Bookmark
         return Markup(
-            '<div class="passage passage-{kind}" id="{pid}" tabindex="-1">{inner}{links}'
-            '<a class="permalink" href="#{pid}" title="Link to this passage" '
+            '<div class="passage passage-{kind}" id="{pid}" tabindex="-1" data-label="{label}">'
+            '{inner}{links}<a class="permalink" href="#{pid}" title="Link to this passage" '
             'aria-label="Link to this passage">¶</a></div>'
-        ).format(kind=kind, pid=pid, inner=inner, links=links)
+        ).format(kind=kind, pid=pid, inner=inner, links=links, label=passage_label(pid))
 
     # -- blocks -----------------------------------------------------------------------------
     def _div(self, el):
@@ -302,6 +306,14 @@ class Renderer:
         target = parse_target(el.get("ref") or "", self.doc.doc_id)
         if target and target[0] == REGISTER_ID:
             return Markup('<a class="person" href="/persons/{}">{}</a>').format(
+                target[1], self.children(el))
+        return self._span(el)
+
+    def _place(self, el):
+        """A place or organisation named with a ``@ref`` to the register links to its page."""
+        target = parse_target(el.get("ref") or "", self.doc.doc_id)
+        if target and target[0] == PLACES_ID and target[1]:
+            return Markup('<a class="place" href="/places/{}">{}</a>').format(
                 target[1], self.children(el))
         return self._span(el)
 

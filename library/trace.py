@@ -26,6 +26,7 @@ from indexer.analysis import ExactAnalyzer
 from indexer.paths import Paths
 from indexer.provenance import footnote_quotations, quotation_text
 
+from .i18n import N_
 from .search import limits
 from .search.errors import QueryError
 from .search.searcher import Searcher
@@ -186,8 +187,9 @@ def check_length(quotation: str) -> None:
     """Refuse a quotation longer than a paragraph: aligning costs its length times each
     candidate's."""
     if len(quotation) > limits.MAX_TRACE_CHARS:
-        raise QueryError(f"the quotation is {len(quotation):,} characters long; the limit "
-                         f"is {limits.MAX_TRACE_CHARS:,} (trace a sentence or a paragraph)")
+        raise QueryError(N_("the quotation is %(n)s characters long; the limit is %(limit)s "
+                            "(trace a sentence or a paragraph)"), n=len(quotation),
+                         limit=limits.MAX_TRACE_CHARS)
 
 
 def quotation_before(passage_element, note_element) -> str | None:

@@ -113,9 +113,15 @@ def stop_server(proc) -> None:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def server_home(tmp_path_factory) -> Path:
+    """The home (index, accounts) of the ``server`` below: a test may add an account to it."""
+    return tmp_path_factory.mktemp("serve-home")
+
+
+@pytest.fixture(scope="session")
+def server(server_home):
     """The committed store served over HTTP (read-only use); yields the base URL."""
-    proc, base = start_server(tmp_path_factory.mktemp("serve-home"), ROOT / "sources")
+    proc, base = start_server(server_home, ROOT / "sources")
     yield base
     stop_server(proc)
 

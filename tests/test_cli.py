@@ -22,11 +22,11 @@ def run(args, paths=None, **env):
 def test_build_prints_counts_and_check_passes(scratch):
     result = run(["build"], scratch)
     assert result.returncode == 0, result.stderr
-    assert "21 documents generated from seeds/ (0 written, 21 unchanged), 17 footnotes" in \
+    assert "22 documents generated from seeds/ (0 written, 22 unchanged), 17 footnotes" in \
         result.stdout
     assert "17 citation links" in result.stdout
     check = run(["check"], scratch)
-    assert check.returncode == 0 and check.stdout.startswith("OK: 21 documents")
+    assert check.returncode == 0 and check.stdout.startswith("OK: 22 documents")
 
 
 def test_build_with_tantivy_over_two_jobs_gives_the_same_store_and_is_remembered(scratch):
@@ -35,7 +35,7 @@ def test_build_with_tantivy_over_two_jobs_gives_the_same_store_and_is_remembered
     env = {k: v for k, v in os.environ.items() if k != "LIBRARY_ENGINE"}
     result = run(["build", "--engine", "tantivy", "--jobs", "2"], scratch, **env)
     assert result.returncode == 0, result.stderr
-    assert "(0 written, 21 unchanged)" in result.stdout and "(tantivy)" in result.stdout
+    assert "(0 written, 22 unchanged)" in result.stdout and "(tantivy)" in result.stdout
     assert json.loads((scratch.index / "engine.json").read_text()) == {"engine": "tantivy"}
     found = run(["search", "Gottwald", "--json"], scratch, **env)
     assert found.returncode == 0 and json.loads(found.stdout)["total"] > 0, found.stderr

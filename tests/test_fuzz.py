@@ -30,7 +30,9 @@ ROUTES = {
     "/bibliography": [], "/timeline": [], "/graph": [], "/oai": OAI, "/api/docs": [],
     "/api/doc/{id}": [], "/api/doc/{id}/notes": [], "/api/search": SEARCH,
     "/api/trace": ["q", "exclude", "limit"], "/api/openapi.json": [], "/login": [],
-    "/import": [], "/import/{id}": [],
+    "/import": [], "/import/{id}": [], "/bookmarks": [], "/bookmarks/account": [],
+    "/bookmarks/export.csv": ["item"], "/bookmarks/export.ris": ["item"],
+    "/bookmarks/export.bib": ["item"], "/bookmarks/export.json": ["item"],
 }
 ODD = ["", " ", "\x00", "\x01", "\x7f", "\u202e", "\ufffe", "²", "٣", "-1", "0", "1e9",
        "99999999999999999999999", "NaN", "]", "[", "(((", ")", '"', "\\", "*", "?*", "~",

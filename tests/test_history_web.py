@@ -120,3 +120,80 @@ def test_history_diff_restore_and_withdrawal_as_a_librarian(page, librarian_serv
     deleted = [h.identifier for h in sickle.ListIdentifiers(metadataPrefix="oai_dc")
                if h.deleted]
     assert deleted == [f"oai:primary-source-library.local:{doc_id}"]
+
+
+def test_the_richer_record_through_the_edit_form(page, librarian_server):  # noqa: F811
+    """Description, subjects, places, shelfmark, archival reference, extent and an EDTF range
+    typed into the form by a librarian reach the TEI, the page (escaped, Cyrillic marked, the
+    date in the reader's language), the place register, OAI-PMH Dublin Core and the exports,
+    each read back by its own parser."""
+    import bibtexparser
+    import rispy
+    from citeproc.source.json import CiteProcJSON
+    from sickle import Sickle
+
+    from indexer.teidoc import read_document
+
+    from .ui_pages import UNMARKED_CYRILLIC_JS
+
+    base, root = librarian_server
+    doc_id = _import(root, "memo-record.txt", "A memorandum on the succession, unsigned.")
+    doc_url = f"{base}/doc/{doc_id}"
+    fields = {"#description": "Записка о преемстве. A note on <b>succession</b>.",
+              "#subjects": "Soviet Union -- Politics and government -- 1936-1953\nSuccession",
+              "#places": "Prague\nКорея", "#shelfmark": "Box 12 <i>",
+              "#archival_ref": "RGASPI, f. 558, op. 11, d. 1", "#extent": "5 pp.",
+              "#date": "1952/1953"}
+    # a stranger cannot post the form, nor can a forged one
+    assert page.request.post(f"{doc_url}/edit", form={"title": "x"}).status in (302, 403)
+    log_in(page, base)
+    page.wait_for_url("**/import")
+    assert page.request.post(f"{doc_url}/edit", form={"csrf": "forged", "title": "x"}
+                             ).status == 400
+    page.goto(f"{doc_url}/edit")
+    for selector, value in fields.items():
+        page.fill(selector, value)
+    page.click("form.record-edit button[type=submit]")
+    page.wait_for_url(f"{doc_url}?edited=*")
+    assert page.url.endswith("edited=date,description,subjects,places,shelfmark,archival_ref,"
+                             "extent")
+    # the TEI, read back by the store's reader and as XML
+    stored = root / "sources" / f"{doc_id}.xml"
+    doc = read_document(stored)
+    assert (doc.description, doc.subjects, doc.places, doc.shelfmark, doc.archival_ref,
+            doc.extent, doc.date_edtf) == (
+        fields["#description"], fields["#subjects"].split("\n"), ["Prague", "Корея"],
+        "Box 12 <i>", fields["#archival_ref"], "5 pp.", "1952/1953")
+    date = doc.root.find("{*}teiHeader/{*}profileDesc/{*}creation/{*}date")
+    assert (date.get("notBefore"), date.get("notAfter")) == ("1952-01-01", "1953-12-31")
+    # the page: escaped, Cyrillic marked, the date in words, in English then in Russian
+    assert page.locator("dd.description b").count() == 0
+    assert page.inner_text("dd.description") == fields["#description"]
+    assert page.inner_text("dd.shelfmark") == "Box 12 <i>"
+    assert page.evaluate(UNMARKED_CYRILLIC_JS) == []
+    assert "1952 or 1953" in page.text_content(".doc-type")
+    page.goto(f"{base}/language?lang=ru&next=/doc/{doc_id}")
+    assert "1952 или 1953" in page.text_content(".doc-type")
+    # the record's places feed the register, once the index has the new version
+    assert f'href="/doc/{doc_id}"' in page.request.get(f"{base}/places/korea").text()
+    assert f'href="/doc/{doc_id}"' in page.request.get(f"{base}/places/prague").text()
+    # Dublin Core, harvested
+    record = Sickle(f"{base}/oai").GetRecord(
+        identifier=f"oai:primary-source-library.local:{doc_id}", metadataPrefix="oai_dc")
+    dc = record.metadata
+    assert dc["description"] == [fields["#description"]]
+    assert dc["subject"] == fields["#subjects"].split("\n")
+    assert dc["coverage"] == ["Prague", "Корея"] and dc["format"] == ["5 pp."]
+    assert "Shelfmark: Box 12 <i>" in dc["source"]
+    assert f"Archival reference: {fields['#archival_ref']}" in dc["source"]
+    # the exports, as a reader downloads them, parsed by their own parsers
+    (ris,) = rispy.loads(page.request.get(f"{doc_url}/cite.ris").text())
+    assert ris["abstract"] == fields["#description"]
+    assert ris["keywords"] == [*fields["#subjects"].split("\n"), "Prague", "Корея"]
+    assert ris["call_number"].startswith("Box 12 <i>")
+    (bib,) = bibtexparser.parse_string(page.request.get(f"{doc_url}/cite.bib").text()).entries
+    assert bib["date"] == "1952/1953" and bib["abstract"] == fields["#description"]
+    csl = page.request.get(f"{doc_url}/cite.json").json()
+    assert csl[0]["abstract"] == fields["#description"]
+    assert csl[0]["issued"]["date-parts"] == [[1952], [1953]]
+    assert CiteProcJSON(csl)

@@ -5,6 +5,7 @@ interface, and dates and numbers are written as the locale writes them."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -216,3 +217,26 @@ def test_russian_plurals(client):
 
 def test_babel_config_is_in_the_package():
     assert Path(i18n.TRANSLATIONS / "babel.cfg").exists()
+
+
+@pytest.mark.parametrize("q, english, russian", [
+    ("(Stalin", "'(' at character 1 is never closed; add ')'",
+     "«(» на позиции 1 не закрыта; добавьте «)»"),
+    ('"Stalin', "unbalanced quotation mark: the phrase opened at character 1",
+     "непарная кавычка: фраза, открытая на позиции 1, не закрыта"),
+    ("date:[1950 TO soon]", "'soon' in the range at character 6 is not a year",
+     "«soon» в диапазоне на позиции 6 — не год"),
+    ("x" * 1100, "the query is 1,100 characters long; the limit is 1,000",
+     "длина запроса — 1\xa0100 знаков; предел — 1\xa0000"),
+])
+def test_query_errors_are_shown_in_the_readers_language(client, q, english, russian):
+    """The query language's messages are catalogue templates: the page gives them in the
+    interface's language (numbers as the locale writes them); the JSON API keeps the English."""
+    client = client.application.test_client()  # no language cookie from an earlier test
+    en = client.get("/search", query_string={"q": q}, headers={"Accept-Language": "en"})
+    ru = client.get("/search", query_string={"q": q}, headers={"Accept-Language": "ru"})
+    assert en.status_code == ru.status_code == 400
+    assert english in html.unescape(en.text)
+    assert russian in html.unescape(ru.text)
+    api = client.get("/api/search", query_string={"q": q}, headers={"Accept-Language": "ru"})
+    assert english in api.json["error"]

@@ -35,8 +35,10 @@ By title: (casefolded title, ``doc_id``).
 
 Facets: ``type``, ``language``, ``collection``, ``year``, ``decade`` (from ``year``) and
 ``authors`` are a document's metadata, the same in each of its passages: a document counts
-once for its value(s). ``persons`` is per passage: a document counts once for each person one
-of its matching passages names. Values ``""`` and year ``0`` (unknown) are not counted.
+once for its value(s); a date that is a range counts once under each year (and decade) it
+spans, as the ``years`` filter finds it. ``persons`` is per passage: a document counts once
+for each person one of its matching passages names. Values ``""`` and year ``0`` (unknown)
+are not counted.
 
 Besides ``query``: stored fields of a passage by key, one passage found by a field, the
 citations, per-document metadata (``documents``: the lists the library's pages show, one row
@@ -133,6 +135,13 @@ class DocumentInfo:
     language: str
     collection: str
     authors: tuple[str, ...]
+    # the last year the date can be (a range "1952/1953" ends in 1953; 0: ``year`` alone):
+    # the year and decade facets count a document under every year it spans
+    year_to: int = 0
+
+    def years(self) -> range:
+        """Every year the document's date spans (empty when undated)."""
+        return range(self.year, max(self.year_to, self.year) + 1) if self.year else range(0)
 
 
 class Writer(Protocol):

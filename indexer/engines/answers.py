@@ -54,6 +54,10 @@ def facets(fields: Iterable[str], counts: Mapping[str, int],
             rows = [docs[d] for d in counts]
             if name in MULTI:
                 got = Counter(v for row in rows for v in getattr(row, name))
+            elif name == "year":  # a range counts under each year it spans
+                got = Counter(y for row in rows for y in row.years())
+            elif name == "decade":
+                got = Counter(d for row in rows for d in {decade(y) for y in row.years()})
             else:
                 got = Counter(_value(row, name) for row in rows)
         else:

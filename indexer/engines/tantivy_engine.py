@@ -40,7 +40,7 @@ CITATIONS = "citations"
 RAW = ("passage_id", "doc_id", "kind", "date", "type", "language", "collection", "rights")
 FAST = frozenset({"doc_id", "persons"})  # counted by aggregations
 STORED = ("passage_id", "doc_id", "kind", "position", "title", "author", "date", "type",
-          "language", "collection", "year", "authors", "text")
+          "language", "collection", "year", "year_to", "authors", "text")
 MULTI_RAW = ("authors", "persons")
 TOKENIZED = ("title", "author", "text", "text_exact")
 POSITIONS = {"title", "author", "text_exact"}  # the stemmed text keeps no positions
@@ -149,7 +149,7 @@ class TantivyWriter:
             words = (" ".join(self.stemmed.words(text)), " ".join(self.exact.words(text)))
         d.add_text("text", words[0])
         d.add_text("text_exact", words[1])
-        d.add_bytes("stored", json.dumps({k: record[k] for k in STORED},
+        d.add_bytes("stored", json.dumps({k: record.get(k) for k in STORED},
                                          ensure_ascii=False).encode())
         self.pw.add_document(d)
 
@@ -384,9 +384,9 @@ class TantivySession:
             return []
         budget.check()
         if not isinstance(node, qt.TermRange) and len(words) > budget.max_expansion:
-            raise qt.QueryError(f"'{qt.typed(node)}' matches more than "
-                                f"{budget.max_expansion:,} different words; add letters to "
-                                "narrow it")
+            raise qt.QueryError("'%(word)s' matches more than %(limit)s different "
+                                "words; add letters to narrow it", word=qt.typed(node),
+                                limit=budget.max_expansion)
         return words
 
     def near_words(self, field: str, word: str, maxdist: int) -> list[str]:
@@ -410,7 +410,8 @@ class _Generation:
                 f["doc_id"], f.get("title") or "", f.get("author") or "", f.get("date") or "",
                 int(f.get("year") or 0),
                 f.get("type") or "", f.get("language") or "", f.get("collection") or "",
-                tuple(a.strip() for a in (f.get("authors") or "").split(",") if a.strip()))
+                tuple(a.strip() for a in (f.get("authors") or "").split(",") if a.strip()),
+                int(f.get("year_to") or 0))  # absent from an index made before it: year alone
         self.docno = {code(d): d for d in self.documents}
         self.persons: dict[str, int] = {}
         if s.num_docs:

@@ -83,6 +83,7 @@ def passage_schema(names: frozenset[str] = frozenset()) -> Schema:
         # every year a document's date can be (a range "1952/1953" spans two): what year
         # searches and filters match, so that a range matches each year it spans
         years=NUMERIC(),
+        year_to=STORED(),  # the range's last year, for the year facet (DocumentInfo.year_to)
         type=ID(stored=True, sortable=True),
         language=ID(sortable=True),
         collection=ID(sortable=True),
@@ -123,8 +124,9 @@ class _Bounded:
         found = []
         for n, btext in enumerate(super()._btexts(ixreader)):
             if n >= limit:
-                raise qt.QueryError(f"'{self.typed}' matches more than {limit:,} different "
-                                    "words; add letters to narrow it")
+                raise qt.QueryError("'%(word)s' matches more than %(limit)s different "
+                                    "words; add letters to narrow it", word=self.typed,
+                                    limit=limit)
             if n % 128 == 0:
                 self.budget.check()
             found.append(btext)
@@ -310,7 +312,8 @@ class _Generation:
                 doc_id, stored.get("title") or "", stored.get("author") or "",
                 cols["date"][docnum] or "", int(cols["year"][docnum] or 0),
                 cols["type"][docnum] or "", cols["language"][docnum] or "",
-                cols["collection"][docnum] or "", tuple(authors.get(docnum, ())))
+                cols["collection"][docnum] or "", tuple(authors.get(docnum, ())),
+                int(stored.get("year_to") or 0))
 
 
 class _Counting(TopCollector):

@@ -19,6 +19,7 @@ from contextvars import ContextVar
 from indexer import querytree as qt
 from indexer.engines import Budget
 
+from ..i18n import N_
 from .errors import QueryError
 
 MAX_QUERY_CHARS = 1_000
@@ -38,8 +39,9 @@ class QueryTooSlow(QueryError):
     """The search ran past its time budget."""
 
     def __init__(self, seconds: float):
-        super().__init__(f"the query took too long (over {seconds:g} s); narrow it: fewer "
-                         "wildcards or fuzzy words, longer stems, or a filter")
+        super().__init__(N_("the query took too long (over %(seconds)s s); narrow it: fewer "
+                            "wildcards or fuzzy words, longer stems, or a filter"),
+                         seconds=f"{seconds:g}")
 
 
 def query_seconds() -> float:

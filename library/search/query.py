@@ -22,6 +22,7 @@ from indexer import querytree as qt
 from indexer.analysis import ExactAnalyzer, TextAnalyzer, fold
 from indexer.persons import Register
 
+from ..i18n import N_
 from . import limits, ranking
 from .errors import QueryError
 from .names import is_cyrillic, looks_russian, transliterations
@@ -112,10 +113,11 @@ class QueryBuilder:
     def build(self, q: str) -> ParsedQuery:
         text = normalise(q)
         if not text:
-            raise QueryError('the query is empty: type a word, a name or a "phrase"')
+            raise QueryError(N_('the query is empty: type a word, a name or a "phrase"'))
         if len(text) > limits.MAX_QUERY_CHARS:
-            raise QueryError(f"the query is {len(text):,} characters long; the limit is "
-                             f"{limits.MAX_QUERY_CHARS:,}", limits.MAX_QUERY_CHARS + 1)
+            raise QueryError(N_("the query is %(n)s characters long; the limit is %(limit)s"),
+                             limits.MAX_QUERY_CHARS + 1, n=len(text),
+                             limit=limits.MAX_QUERY_CHARS)
         tokens = lex(text)
         check(tokens)
         plain = [t for t in tokens if t.kind == "word" and not _is_pattern(t.text)]
@@ -135,8 +137,9 @@ class QueryBuilder:
         if parsed is None or not any(True for _ in qt.leaves(parsed, negated=True)):
             # only stop words: searching them alone would score most of the collection
             # (measured: 780 ms p95 on 209k passages), and find nothing of interest
-            raise QueryError(f"'{text}' is made of words too common to search on their own; "
-                             'put them in a "phrase" (as in "will be") or add a word')
+            raise QueryError(N_("'%(q)s' is made of words too common to search on their own; "
+                                'put them in a "phrase" (as in "will be") or add a word'),
+                             q=text)
         parsed = ranking.own_text_first(parsed)
         return ParsedQuery(text, repr(parsed), parsed, "query", list(dict.fromkeys(also)),
                            [t.text for t in plain])
@@ -152,7 +155,7 @@ class QueryBuilder:
                  for w in dict.fromkeys(safe.lower().split())]
         query = qt.normalize(qt.Or(tuple(parts), scale=0.9))
         if query is None:
-            raise QueryError("the quotation has no word to search")
+            raise QueryError(N_("the quotation has no word to search"))
         if isinstance(query, qt.Or):
             query = qt.Or(query.items, query.boost, 0.9)
         return ParsedQuery(text, repr(query), query, "quotation", [], [w.text for w in words])
@@ -277,8 +280,9 @@ class QueryBuilder:
         if value.kind == "range":
             return _range(target, raw[1:-1].split())
         if value.kind == "lparen":  # author:(a OR b) is not supported: say so
-            raise QueryError(f"'{name}:' at character {value.pos - len(name) - 1} takes one word "
-                             'or a "phrase"; repeat the field for each value', value.pos)
+            raise QueryError(N_("'%(name)s:' at character %(pos)s takes one word or a "
+                                '"phrase"; repeat the field for each value'), value.pos,
+                             name=name, pos=value.pos - len(name) - 1)
         body = raw[1:].rpartition('"')[0] if value.kind == "phrase" else raw
         if target == "persons":
             person = self.register.lookup(body) if self.register else None
@@ -286,8 +290,9 @@ class QueryBuilder:
                                                    else {}):
                 person = body.lower()
             if person is None:
-                raise QueryError(f"no person named '{body}' in the register (person: at "
-                                 f"character {value.pos - len('person:')})", value.pos)
+                raise QueryError(N_("no person named '%(name)s' in the register (person: at "
+                                    "character %(pos)s)"), value.pos, name=body,
+                                 pos=value.pos - len("person:"))
             return qt.Term("persons", person)
         if target == "collection":
             return _any_case(target, body)

@@ -27,6 +27,7 @@ from indexer.generations import Generations
 from indexer.index import ensure_index
 from indexer.persons import REGISTER_ID, Register
 
+from ..i18n import N_
 from . import limits, suggest
 from .facets import BY_KEY, FACETS, LANGUAGE_NAMES, FacetSpec, decade_label
 from .highlight import TermMatcher, kwic, snippet
@@ -346,8 +347,8 @@ def _clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
             # 32-bit numeric column
             bad = [v for v in values if not _YEAR.match(v)]
             if bad:
-                raise QueryError(f"filter {key}={bad[0]!r} is not a number (a year of up "
-                                 "to four digits, as in 1953)")
+                raise QueryError(N_("filter %(key)s=%(value)s is not a number (a year of up "
+                                    "to four digits, as in 1953)"), key=key, value=repr(bad[0]))
         if values:
             clean[key] = values
     return clean

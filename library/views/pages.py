@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from .. import cite, citestyles, links, pictures
 from ..render import Highlight, RenderedNote, render_document
+from ..search.errors import reader_message
 from ..search.facets import FACETS
 from ..search.searcher import SORTS, QueryError, SearchRequest
 from ..search.suggest import forms_found
@@ -35,7 +36,7 @@ def search():
     try:
         r = lib().searcher.search(req)
     except QueryError as exc:
-        return render_template("search.html", q=req.q, r=None, error=str(exc), req=req,
+        return render_template("search.html", q=req.q, r=None, error=reader_message(exc), req=req,
                                facets=FACETS), 400
     return render_template("search.html", q=req.q, r=r, error=None, req=req, facets=FACETS,
                            store=lib().store, sorts=SORTS, spread=results.spread(r),
@@ -124,7 +125,7 @@ def document(doc_id: str):
             found = lib().searcher.search(SearchRequest(q=q, within=doc_id, per_page=1))
             highlight = Highlight(set(found.matched_passages), found.matcher)
         except QueryError as exc:
-            error = str(exc)
+            error = reader_message(exc)
     variants = forms_found(lib().searcher, found.also_searched) if found else None
     record, body, notes = render_document(doc, cited_by(doc_id), highlight)
     for note in notes:

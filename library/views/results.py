@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from flask import Response, abort, request, stream_with_context, url_for
 
 from .. import cite, escaping
+from ..search.errors import reader_message
 from ..search.query import lex
 from ..search.searcher import DocumentGroup, QueryError, SearchResponse
 from ..settings import base_url
@@ -44,7 +45,7 @@ def all_groups() -> Iterator[DocumentGroup]:
     try:
         first = lib().searcher.search(req)
     except QueryError as exc:
-        abort(400, description=str(exc))
+        abort(400, description=reader_message(exc))
 
     def pages() -> Iterator[DocumentGroup]:
         r = first
@@ -56,7 +57,7 @@ def all_groups() -> Iterator[DocumentGroup]:
             try:
                 r = lib().searcher.search(req)
             except QueryError as exc:
-                raise ExportCut(str(exc)) from exc
+                raise ExportCut(reader_message(exc)) from exc
     return pages()
 
 

@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from ..escaping import safe_url
 from ..search.names import is_cyrillic
 from ..textlang import mark_russian
-from ..wording import attribution, clock, passage_label, status_word
+from ..wording import attribution, clock, date_words, passage_label, status_word
 
 
 def _current() -> MultiDict:
@@ -60,4 +60,5 @@ TEMPLATE_GLOBALS = {"page_url": page_url, "facet_url": facet_url, "csrf_token": 
                     "title_of": _title_of}
 TEMPLATE_TESTS = {"cyrillic": is_cyrillic}
 TEMPLATE_FILTERS = {"ru": mark_russian, "passage_label": passage_label,
-                    "status_word": status_word, "clock": clock, "safe_url": safe_url}
+                    "status_word": status_word, "clock": clock, "safe_url": safe_url,
+                    "edtf_words": date_words}
