@@ -3,6 +3,7 @@ in the same run, on the same library.
 
     python bench/load_bench.py [--clients 32] [--seconds 60] [--workers 2] [--no-kremlin]
         [--mix realistic|search] [--copies N] [--servers gunicorn,waitress,dev]
+        [--library DIR]
 
 The library is the committed store plus the Kremlin CSV (816 documents) imported into a
 temporary copy. Each server in turn (gunicorn as ``library serve`` runs it, waitress, and
@@ -80,8 +81,7 @@ def prepare(home: Path, kremlin: bool, copies: int = 0) -> tuple[dict, list[str]
     """A copy of the store (plus the Kremlin records), indexed: (environment, document ids)."""
     shutil.copytree(ROOT / "sources", home / "sources")
     shutil.copytree(ROOT / "seeds", home / "seeds")
-    env = dict(os.environ, LIBRARY_HOME=str(home / "var"), LIBRARY_SOURCES=str(home / "sources"),
-               LIBRARY_SEEDS=str(home / "seeds"), LIBRARY_PROXIES="1")
+    env = _environment(home)
     if kremlin:
         subprocess.run([sys.executable, "-m", "library.cli", "import", str(KREMLIN),
                         *map(str, _copies(home, copies)), "--rights", "CC BY 4.0",
@@ -92,6 +92,17 @@ def prepare(home: Path, kremlin: bool, copies: int = 0) -> tuple[dict, list[str]
     # the register's page is a redirect to /persons, not a document page
     ids = sorted(p.stem for p in (home / "sources").glob("*.xml") if p.stem != "persons")
     return env, ids
+
+
+def _environment(home: Path) -> dict:
+    return dict(os.environ, LIBRARY_HOME=str(home / "var"), LIBRARY_SOURCES=str(home / "sources"),
+                LIBRARY_SEEDS=str(home / "seeds"), LIBRARY_PROXIES="1")
+
+
+def reuse(home: Path) -> tuple[dict, list[str]]:
+    """A library ``prepare`` made in an earlier run (``--library``)."""
+    ids = sorted(p.stem for p in (home / "sources").glob("*.xml") if p.stem != "persons")
+    return _environment(home), ids
 
 
 def server_command(kind: str, port: int, workers: int, threads: int) -> list[str]:
@@ -264,14 +275,23 @@ def main() -> int:
     ap.add_argument("--mix", choices=["realistic", "search"], default="realistic")
     ap.add_argument("--copies", type=int, default=0,
                     help="more copies of the Kremlin CSV (816 documents each)")
+    ap.add_argument("--library", type=Path, default=None,
+                    help="prepare the library in this folder, or reuse it when it is there "
+                         "(a library of 10,000 documents takes a while to import)")
     ap.add_argument("--no-limit", action="store_true",
                     help="turn the per-address limit of expensive routes off")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        home = Path(tmp)
+        home = args.library or Path(tmp)
         started = time.perf_counter()
-        env, ids = prepare(home, not args.no_kremlin, args.copies)
-        print(f"prepared in {time.perf_counter() - started:.0f} s")
+        if args.library and (home / "prepared").is_file():
+            env, ids = reuse(home)
+            print(f"reusing the library in {home}")
+        else:
+            home.mkdir(parents=True, exist_ok=True)
+            env, ids = prepare(home, not args.no_kremlin, args.copies)
+            (home / "prepared").write_text("")
+            print(f"prepared in {time.perf_counter() - started:.0f} s")
         if args.no_limit:
             env["LIBRARY_RATE_BURST"] = "0"
         print(f"library: {len(ids)} documents; {args.clients} clients, {args.seconds:.0f} s "
