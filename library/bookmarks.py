@@ -80,6 +80,18 @@ def clean_query(query: str) -> str:
     return "&".join(p for p in query.split("&") if p and not p.startswith("page="))
 
 
+def _bookmark_row(doc: str, passage: str, title: str) -> tuple[str, str, str]:
+    check_ids(doc, passage)
+    return doc, passage, (title or "")[:MAX_TEXT]
+
+
+def _search_row(query: str, label: str, documents: int) -> tuple[str, str, int]:
+    query = clean_query(query)
+    if not query:
+        raise BookmarkError("no search to save")
+    return query, (label or "")[:MAX_TEXT], min(max(0, int(documents)), 10**9)
+
+
 class Bookmarks:
     def __init__(self, home: Path):
         self.path = Path(home) / "bookmarks.sqlite"
@@ -140,6 +152,44 @@ class Bookmarks:
                   "SELECT 1 FROM bookmarks WHERE user = ? AND doc = ? AND passage = ?",
                   (doc, passage))
 
+    def merge(self, user: str, marks: list[tuple[str, str, str]],
+              searches: list[tuple[str, str, int]]) -> tuple[int, int]:
+        """Adds many bookmarks (doc, passage, title) and searches (query, label, documents) in
+        one transaction, those already kept left as they are, up to the caps. Returns (added,
+        left out: bad ids or past a cap)."""
+        now, added, left = time.time(), 0, 0
+        db = self._connect()
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            for table, cap, rows, insert in (
+                    ("bookmarks", MAX_BOOKMARKS, marks,
+                     "INSERT OR IGNORE INTO bookmarks VALUES (?, ?, ?, ?, ?)"),
+                    ("searches", MAX_SEARCHES, searches,
+                     "INSERT OR IGNORE INTO searches VALUES (?, ?, ?, ?, ?)")):
+                room = cap - db.execute(f"SELECT count(*) FROM {table} WHERE user = ?",
+                                        (user,)).fetchone()[0]
+                for row in rows:
+                    try:
+                        values = (_bookmark_row(*row) if table == "bookmarks"
+                                  else _search_row(*row))
+                    except BookmarkError:
+                        left += 1
+                        continue
+                    if room <= 0:
+                        left += 1
+                        continue
+                    # the columns: bookmarks (…, title, added), searches (…, saved, documents)
+                    row_values = ((user, *values, now) if table == "bookmarks"
+                                  else (user, values[0], values[1], now, values[2]))
+                    done = db.execute(insert, row_values).rowcount
+                    added, room = added + done, room - done
+            db.execute("COMMIT")
+        finally:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            db.close()
+        return added, left
+
     def remove(self, user: str, doc: str, passage: str = "") -> None:
         db = self._connect()
         try:
@@ -155,7 +205,8 @@ class Bookmarks:
             raise BookmarkError("no search to save")
         self._add("searches", MAX_SEARCHES, user,
                   "INSERT OR REPLACE INTO searches VALUES (?, ?, ?, ?, ?)",
-                  (query, (label or "")[:MAX_TEXT], time.time(), max(0, int(documents))),
+                  (query, (label or "")[:MAX_TEXT], time.time(),
+                   min(max(0, int(documents)), 10**9)),
                   "SELECT 1 FROM searches WHERE user = ? AND query = ?", (query,))
 
     def forget_search(self, user: str, query: str) -> None:

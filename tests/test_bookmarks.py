@@ -132,3 +132,22 @@ def test_the_csv_cell_of_a_hostile_title_is_text(app, monkeypatch):
     rows = list(csv.reader(io.StringIO(client.get(
         "/bookmarks/export.csv", query_string={"item": ESSAY}).text)))
     assert rows[1][2] == "'" + HOSTILE
+
+
+def test_a_browsers_lists_merge_into_the_account_within_its_caps(app, monkeypatch):
+    client, token = logged_in(app, "boris")
+    monkeypatch.setattr(bookmarks, "MAX_BOOKMARKS", 3)
+    sent = [{"doc": f"doc-{n}", "passage": "", "title": "t"} for n in range(4)]
+    sent += [{"doc": "../bad"}, "not an object"]
+    got = change(client, token, action="merge", bookmarks=sent,
+                 searches=[{"query": "q=Gottwald", "label": "Gottwald", "documents": 10**30}])
+    assert got.status_code == 200
+    kept = {b["doc"] for b in got.json["bookmarks"]}
+    assert len(kept) == 3 and "../bad" not in kept  # up to the cap, bad ids left out
+    assert got.json["added"] == 4 and got.json["left_out"] == 2  # 3 bookmarks, 1 search
+    assert got.json["searches"][0]["documents"] == 10**9  # a count the client made up, bounded
+    # sent again: nothing doubles, nothing more fits
+    again = change(client, token, action="merge", bookmarks=sent[:3], searches=[]).json
+    assert again["added"] == 0 and len(again["bookmarks"]) == 3
+    too_many = change(client, token, action="merge", bookmarks=sent * 200, searches=[])
+    assert too_many.status_code == 400

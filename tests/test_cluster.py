@@ -192,3 +192,23 @@ def test_a_worker_killed_mid_ocr_loses_no_page(cluster, indexed_store, tmp_path)
     numbers = [int(m) for m in re.findall(r"PAGE (\d+)", " ".join(p.text for p in
                                                                   doc.passages))]
     assert sorted(numbers) == list(range(1, pages + 1))
+
+
+def test_local_workers_that_cannot_start_leave_the_import_to_this_process(tmp_path):
+    """A real failure to start a LocalCluster (Dask's scratch folder cannot be made: a path
+    under a plain file): the import runs in-process, says why, and imports everything."""
+    (tmp_path / "batch").mkdir()
+    (tmp_path / "batch" / "memo.txt").write_text("A memo on the Zyxomatic harvest plan.\n")
+    (tmp_path / "plain-file").write_text("")
+    out = subprocess.run(
+        [sys.executable, "-m", "library.cli", "import", str(tmp_path / "batch"), "--jobs", "2",
+         "--json", "--rights", "Public domain"],
+        env=_env(tmp_path, LIBRARY_IN_PROCESS_BELOW="0",
+                 DASK_TEMPORARY_DIRECTORY=str(tmp_path / "plain-file" / "dask")),
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "2 local worker processes could not start" in out.stderr
+    assert "importing in this process" in out.stderr and "Traceback" not in out.stderr
+    (done,) = json.loads(out.stdout)["imported"]
+    assert done["worker"] == "in-process"
+    assert (tmp_path / "sources" / f"{done['doc_id']}.xml").is_file()

@@ -148,10 +148,13 @@ def test_the_cite_button_of_a_passage_works_by_keyboard(reader, server):
 def test_a_librarians_lists_follow_the_account(browser, server, server_home):
     Users(server_home).add("bookmarker", PASSWORD)
 
-    def logged_in():
+    def logged_in(kept_before: dict | None = None):
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.goto(f"{server}/login")
+        if kept_before:  # what this browser kept while its reader was not logged in
+            page.evaluate("s => localStorage.setItem('library-bookmarks-v1', s)",
+                          json.dumps(kept_before))
         page.fill("#name", "bookmarker")
         page.fill("#password", PASSWORD)
         with page.expect_navigation():
@@ -170,13 +173,24 @@ def test_a_librarians_lists_follow_the_account(browser, server, server_home):
         assert page.evaluate("localStorage.getItem('library-bookmarks-v1')") is None
     finally:
         first.close()
-    second, page = logged_in()  # another browser: nothing of the first one's storage
+    # another browser, which kept a bookmark of its own before its reader logged in
+    local = {"bookmarks": [{"doc": "stalin-1950-08-27-gottwald", "passage": "",
+                            "title": "<img src=x onerror=alert(1)>", "added": 1.7e9}],
+             "searches": []}
+    second, page = logged_in(local)
     try:
         ready(page, f"{server}/bookmarks")
         page.wait_for_selector(".saved-search .search-news:not(:has-text('…'))")
         assert "your account" in page.locator(".bookmarks-where").inner_text()
         assert page.locator("#marks-list li a").get_attribute("href") == f"/doc/{ESSAY}"
         assert "nothing new since" in page.locator(".saved-search").inner_text()
+        press(page, ".merge-local")  # "Add the 1 items kept in this browser…"
+        page.wait_for_selector("#marks-list li:nth-child(2)")
+        assert page.evaluate("localStorage.getItem('library-bookmarks-v1')") is None
+        assert page.locator("#marks-list img").count() == 0  # a title is text, never markup
+        assert "<img src=x" in page.locator("#marks-list").inner_text()
+        press(page, ".remove-bookmark")
+        page.wait_for_selector("#marks-list li:nth-child(2)", state="detached")
         press(page, ".remove-bookmark")
         page.wait_for_selector("#marks-empty", state="visible")
         page.reload()

@@ -125,6 +125,31 @@ def test_strangers_and_forged_forms_are_refused(page, librarian_server):
         big.text()
 
 
+def test_no_web_import_replaces_a_seed_document(page, librarian_server):
+    """Issue 16: a manifest naming a seed document's id (the essay) through the web form is a
+    failed file, and the essay is byte for byte what it was."""
+    base, root = librarian_server
+    essay = root / "sources" / "thom-2022-lessons.xml"
+    before = essay.read_bytes()
+    log_in(page, base)
+    page.wait_for_url("**/import")
+    token = page.get_attribute("input[name=csrf]", "value")
+    posted = page.request.post(f"{base}/import", max_redirects=0, multipart={
+        "csrf": token,
+        "files": {"name": "intruder.txt", "mimeType": "text/plain",
+                  "buffer": b"An intruder about Quixotic matters."},
+        "manifest": {"name": "manifest.csv", "mimeType": "text/csv",
+                     "buffer": b"file,identifier\nintruder.txt,thom-2022-lessons\n"}})
+    assert posted.status == 303
+    page.goto(base + posted.headers["location"] if posted.headers["location"].startswith("/")
+              else posted.headers["location"])
+    page.wait_for_selector(".job-state[data-state=done]", timeout=60_000)
+    failed = page.inner_text(".report-failed")
+    assert "intruder.txt" in failed and "seed documents" in failed
+    assert essay.read_bytes() == before
+    assert page.request.get(f"{base}/api/search?q=Quixotic").json()["total"] == 0
+
+
 @pytest.mark.skipif(not shutil.which("tesseract"), reason="tesseract not installed")
 def test_the_job_page_is_live_without_reloading_and_axe_finds_nothing_while_it_runs(
         page, librarian_server):

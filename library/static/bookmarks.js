@@ -252,6 +252,29 @@
       document.getElementById("searches-empty").hidden = lists.searches.length > 0;
     }
     draw();
+    offerMerge(function (l) { lists = l; draw(); });
+  }
+
+  // A librarian who kept bookmarks in this browser before logging in: one button moves them
+  // into the account (one request, capped as the account is), then empties the browser's lists.
+  function offerMerge(redraw) {
+    var kept = local();
+    var n = kept.bookmarks.length + kept.searches.length;
+    var place = document.getElementById("merge-local");
+    if (!csrf || !n || !place) { return; }
+    var b = el("button", {type: "button", "class": "toolbutton merge-local"}, t("merge", {n: n}));
+    b.addEventListener("click", function () {
+      store.change("merge", {bookmarks: kept.bookmarks.slice(0, MAX_BOOKMARKS),
+                             searches: kept.searches.slice(0, MAX_SEARCHES)})
+        .then(function (l) {
+          localStorage.removeItem(KEY);
+          place.hidden = true;
+          redraw(l);
+          say(t("merged", {n: l.added}));
+        }).catch(function (e) { say(e.message); });
+    });
+    place.appendChild(b);
+    place.hidden = false;
   }
 
   function init() {

@@ -60,11 +60,19 @@ def account():
         elif action == "remove":
             store.remove(user, text["doc"], text["passage"])
         elif action == "save-search":
-            try:
-                documents = int(data.get("documents") or 0)
-            except (TypeError, ValueError):
-                documents = 0
-            store.save_search(user, text["query"], text["label"], documents)
+            store.save_search(user, text["query"], text["label"], _count(data))
+        elif action == "merge":  # the lists a reader kept in this browser before logging in
+            marks, searches = data.get("bookmarks"), data.get("searches")
+            if not isinstance(marks, list) or not isinstance(searches, list) \
+                    or len(marks) > MAX_BOOKMARKS or len(searches) > MAX_SEARCHES:
+                return jsonify(error=_("send at most %(b)s bookmarks and %(s)s searches",
+                                       b=MAX_BOOKMARKS, s=MAX_SEARCHES)), 400
+            added, left = store.merge(
+                user, [(str(b.get("doc") or ""), str(b.get("passage") or ""),
+                        str(b.get("title") or "")) for b in marks if isinstance(b, dict)],
+                [(str(q.get("query") or ""), str(q.get("label") or ""), _count(q))
+                 for q in searches if isinstance(q, dict)])
+            return jsonify({**store.lists(user), "added": added, "left_out": left})
         elif action == "forget-search":
             store.forget_search(user, text["query"])
         else:
@@ -76,6 +84,14 @@ def account():
                    if action in ("add", "remove") else _("There is no search to save."))
         return jsonify(error=message), 400
     return jsonify(store.lists(user))
+
+
+def _count(data: dict) -> int:
+    """A saved search's count of documents as the client sent it (junk: 0)."""
+    try:
+        return min(max(0, int(data.get("documents") or 0)), 10**9)  # fits SQLite's integer
+    except (TypeError, ValueError, OverflowError):
+        return 0
 
 
 def _items() -> list[tuple[str, str]]:
