@@ -67,9 +67,10 @@ def test_excerpt_only_work_says_so(server):
 
 def test_docs_and_doc_api(server):
     _, docs = get_json(server, "/api/docs")
-    # every document but the person register (not a document of the collection: /persons)
-    assert len(docs) == len(list((ROOT / "sources").glob("*.xml"))) - 1
-    assert "persons" not in {d["doc_id"] for d in docs}
+    # every document but the registers of persons and of places (not documents of the
+    # collection: /persons, /places)
+    assert len(docs) == len(list((ROOT / "sources").glob("*.xml"))) - 2
+    assert {"persons", "places"}.isdisjoint(d["doc_id"] for d in docs)
     assert set(docs[0]) == {"doc_id", "title", "author", "date", "type", "language"}
     assert docs[0]["doc_id"] == ESSAY
     _, doc = get_json(server, "/api/doc/stalin-1950-08-27-gottwald")
