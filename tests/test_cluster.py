@@ -101,7 +101,7 @@ def _batch(folder: Path) -> Path:
         "the grain delegation at length, and adjourned.</p></article></body></html>",
         encoding="utf-8")
     shutil.copy(ROOT / "tests/fixtures/import/tei/seward-letter.xml", folder / "seward.xml")
-    (folder / "scan.pdf").write_bytes(scanned_pdf(3, seed=7))
+    (folder / "scan.pdf").write_bytes(scanned_pdf(1, seed=7))
     return folder
 
 
@@ -157,7 +157,7 @@ def test_an_unreachable_scheduler_is_exit_2_within_seconds(indexed_store, tmp_pa
 def test_a_worker_killed_mid_ocr_loses_no_page(cluster, indexed_store, tmp_path):
     """Runs last: it kills w1."""
     address, procs = cluster
-    pages = 10
+    pages = 4
     batch = tmp_path / "batch"
     batch.mkdir()
     (batch / "long-scan.pdf").write_bytes(scanned_pdf(pages, seed=3, lines=4))
