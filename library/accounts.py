@@ -8,12 +8,13 @@ Only a hash of each session token is stored: a copy of the database opens no ses
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from . import privatedb
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -32,7 +33,6 @@ CREATE TABLE IF NOT EXISTS attempts (
 CREATE INDEX IF NOT EXISTS attempts_account ON attempts(account, at);
 CREATE INDEX IF NOT EXISTS attempts_address ON attempts(address, at);
 """
-_READY: set[Path] = set()  # databases whose schema this process has already made sure of
 MAX_KEY = 200  # names and addresses are the client's: bounded before they are stored
 
 
@@ -63,18 +63,8 @@ class Accounts:
         self.path = Path(home) / "accounts.sqlite"
 
     def _connect(self) -> sqlite3.Connection:
-        fresh = self.path not in _READY or not self.path.exists()
-        if fresh:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # session hashes and client addresses: readable by the owner only
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
-        # autocommit mode: each statement commits unless a BEGIN says otherwise
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        if fresh:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            _READY.add(self.path)
-        return db
+        # session hashes and client addresses: owner-only
+        return privatedb.connect(self.path, SCHEMA)
 
     # -- sessions ----------------------------------------------------------------------------
     def open_session(self, user: str, lifetime: float) -> str:

@@ -9,12 +9,13 @@ it is stored, and escaped where it is shown (the page builds its list with ``tex
 
 from __future__ import annotations
 
-import os
 import re
 import sqlite3
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from . import privatedb
 
 MAX_BOOKMARKS = 500
 MAX_SEARCHES = 50
@@ -22,7 +23,6 @@ MAX_TEXT = 300  # a title or a label
 MAX_QUERY = 2000  # a saved search's query string (the search box refuses far less)
 DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,199}$")
 PASSAGE_ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,199}$")
-_READY: set[Path] = set()  # databases whose schema this process has already made sure of
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS bookmarks (
@@ -97,20 +97,9 @@ class Bookmarks:
         self.path = Path(home) / "bookmarks.sqlite"
 
     def _connect(self) -> sqlite3.Connection:
-        fresh = self.path not in _READY or not self.path.exists()
-        if fresh:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # what librarians keep is theirs: readable by the owner only
-            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
-        # one short connection per operation (safe after a server worker forks), in WAL mode
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        # a bookmark lost to a power cut is no disaster; an fsync per click is a cost
-        db.execute("PRAGMA synchronous=NORMAL")
-        if fresh:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            _READY.add(self.path)
-        return db
+        # what librarians keep is theirs (owner-only); a bookmark lost to a power cut is no
+        # disaster, an fsync per click is a cost
+        return privatedb.connect(self.path, SCHEMA, synchronous="NORMAL")
 
     def lists(self, user: str) -> dict:
         """The account's bookmarks (newest first) and saved searches, as plain data."""
