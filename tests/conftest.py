@@ -48,11 +48,34 @@ def engine_paths(tmp_path_factory, engine) -> Paths:
     return paths
 
 
+@pytest.fixture(scope="session")
+def indexed_copy(tmp_path_factory) -> Paths:
+    """A copy of seeds and store with its index, built once for every ``scratch``."""
+    root = tmp_path_factory.mktemp("indexed-copy")
+    shutil.copytree(ROOT / "seeds", root / "seeds")
+    shutil.copytree(ROOT / "sources", root / "sources")
+    paths = Paths(seeds=root / "seeds", sources=root / "sources", home=root / "var")
+    build_index(paths.sources, paths.index)
+    return paths
+
+
 @pytest.fixture()
-def scratch(tmp_path) -> Paths:
-    """A writable copy of seeds and store, for tests that change them."""
+def bare_scratch(tmp_path) -> Paths:
+    """A writable copy of seeds and store without an index."""
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
     shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    return Paths(seeds=tmp_path / "seeds", sources=tmp_path / "sources", home=tmp_path / "var")
+
+
+@pytest.fixture()
+def scratch(tmp_path, indexed_copy) -> Paths:
+    """A writable copy of seeds and store, for tests that change them, with its index (a copy
+    of one built once: the store's index, built again for each of some 70 tests, was minutes
+    of the suite). The index holds each document's sha256, so it is current for the copy."""
+    shutil.copytree(indexed_copy.seeds, tmp_path / "seeds")
+    shutil.copytree(indexed_copy.sources, tmp_path / "sources")
+    shutil.copytree(indexed_copy.home, tmp_path / "var",
+                    ignore=shutil.ignore_patterns("*.lock", "write.lock"))
     return Paths(seeds=tmp_path / "seeds", sources=tmp_path / "sources", home=tmp_path / "var")
 
 

@@ -51,7 +51,8 @@ def test_check_fails_on_a_broken_link(scratch):
         result.stdout
 
 
-def test_build_refuses_a_bad_seed_and_changes_nothing(scratch):
+def test_build_refuses_a_bad_seed_and_changes_nothing(bare_scratch):
+    scratch = bare_scratch
     works = scratch.seeds / "works.toml"
     works.write_text(works.read_text(encoding="utf-8") + "\n[[work]\n", encoding="utf-8")
     before = sorted((p.name, p.read_bytes()) for p in scratch.sources.glob("*.xml"))
