@@ -74,7 +74,10 @@ def test_text_over_the_settable_limit_is_refused_with_the_setting_named(scratch,
                                                                         monkeypatch):
     monkeypatch.setenv("LIBRARY_IMPORT_TEXT_MB", "1")
     big = tmp_path / "big.txt"
-    big.write_text("A line of an enormous text about Zanzibar.\n\n" * 30_000, encoding="utf-8")
+    # just over 1 MB in 500 long paragraphs (30,000 short ones cost a minute to index)
+    big.write_text(("A line of an enormous text about Zanzibar. " * 50 + "\n\n") * 500,
+                   encoding="utf-8")
+    assert 1024 * 1024 < big.stat().st_size < 2 * 1024 * 1024
     report = run_import(scratch, big)
     assert report.imported == [] and "LIBRARY_IMPORT_TEXT_MB" in report.failed[0].error
     monkeypatch.setenv("LIBRARY_IMPORT_TEXT_MB", "4")

@@ -34,6 +34,10 @@
     });
     var current = 0;
     var fromScroll = false;
+    var holdPage = false;  // the page a search arrived at, kept until the reader moves
+    ["wheel", "touchstart", "keydown", "mousedown"].forEach(function (type) {
+      window.addEventListener(type, function () { holdPage = false; }, {passive: true});
+    });
     var hits = [];  // {page (index), x, y, w, h (image pixels), text, passage}
     var hit = -1;  // the hit last gone to
     var pending = -1;  // a hit to show once its page is open
@@ -171,7 +175,10 @@
         listHits();
         alignSideBySide();
         if (hits.length) {
-          // arriving from a search: the first hit, on its page, in view
+          // arriving from a search: the first hit, on its page, in view; the page stays until
+          // the reader moves (the find bar's scroll and the passages' buttons move the text
+          // under the page breaks, which must not turn the image back)
+          holdPage = true;
           var first = 0;
           hits.forEach(function (h, k) { if (h.page === current && first === 0) { first = k; } });
           goToHit(hits[first].page === current ? first : 0, false);
@@ -237,7 +244,7 @@
     if ("IntersectionObserver" in window) {
       // the last page break scrolled past the top third of the window is the page being read
       var observer = new IntersectionObserver(function () {
-        if (fromScroll) { return; }
+        if (fromScroll || holdPage) { return; }
         var top = window.innerHeight / 3;
         var seen = -1;
         breaks.forEach(function (b, i) { if (b && b.getBoundingClientRect().top < top) { seen = i; } });
