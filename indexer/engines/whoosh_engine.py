@@ -113,14 +113,10 @@ class _Bounded:
     def _btexts(self, ixreader) -> Iterator[bytes]:
         limit = self.budget.max_expansion
         key = _expansion_key(self, ixreader, limit)
-        if key is not None:
-            with _EXPANDED_LOCK:
-                known = _EXPANDED.get(key)
-                if known is not None:
-                    _EXPANDED.move_to_end(key)
-            if known is not None:
-                yield from known
-                return
+        known = _EXPANDED.get(key) if key is not None else None
+        if known is not None:
+            yield from known
+            return
         found = []
         for n, btext in enumerate(super()._btexts(ixreader)):
             if n >= limit:
@@ -132,10 +128,7 @@ class _Bounded:
             found.append(btext)
             yield btext
         if key is not None:
-            with _EXPANDED_LOCK:
-                _EXPANDED[key] = found
-                while len(_EXPANDED) > _EXPANDED_MAX:
-                    _EXPANDED.popitem(last=False)
+            _EXPANDED.put(key, found)
 
     def _matched(self, reader) -> array | None:
         """The passages of one segment holding any of the words, sorted; kept per segment (a
@@ -147,18 +140,16 @@ class _Bounded:
         if key is None or not self.constantscore:
             return None
         key = (*key, len(reader.deleted_docs_set))  # a segment's deletions only grow
-        with _EXPANDED_LOCK:
-            ids = _MATCHED.get(key)
-            if ids is not None:
-                _MATCHED.move_to_end(key)
-                return ids
+        ids = _MATCHED.get(key)
+        if ids is not None:
+            return ids
         found: set[int] = set()
         for n, btext in enumerate(self._btexts(reader)):
             if n % 128 == 0:
                 self.budget.check()
             found.update(reader.postings(self.fieldname, btext).all_ids())
         ids = array("i", sorted(found))
-        _keep_matched(key, ids)
+        _MATCHED.put(key, ids)
         return ids
 
     def estimate_size(self, ixreader) -> int:
@@ -177,15 +168,30 @@ class _Bounded:
         return _SortedIds(ids, all_weights=self.boost) if ids else NullMatcher
 
 
-def _keep_matched(key: tuple, ids: array) -> None:
-    global _MATCHED_SIZE
-    with _EXPANDED_LOCK:
-        if key in _MATCHED:
-            return
-        _MATCHED[key] = ids
-        _MATCHED_SIZE += len(ids)
-        while _MATCHED_SIZE > _MATCHED_MAX_IDS and len(_MATCHED) > 1:
-            _MATCHED_SIZE -= len(_MATCHED.popitem(last=False)[1])
+class _Kept:
+    """What was computed for a segment, kept while the total of ``weigh`` over what is kept
+    stays within ``most`` (the least recently used goes first; one entry is always kept)."""
+
+    def __init__(self, most: int, weigh=lambda value: 1):
+        self._values: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+        self._most, self._weigh, self._weight = most, weigh, 0
+
+    def get(self, key: tuple):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value) -> None:
+        with self._lock:
+            if key in self._values:
+                return
+            self._values[key] = value
+            self._weight += self._weigh(value)
+            while self._weight > self._most and len(self._values) > 1:
+                self._weight -= self._weigh(self._values.popitem(last=False)[1])
 
 
 class _SortedIds(ListMatcher):
@@ -204,13 +210,9 @@ class _SortedIds(ListMatcher):
 # A search expands the same wildcard or fuzzy word several times (estimating, matching, then
 # the passages of each document shown), and reading the term dictionary is the slow part. A
 # segment's words never change once written, so its expansions are kept, by segment id.
-_EXPANDED: OrderedDict[tuple, list[bytes]] = OrderedDict()
-_EXPANDED_LOCK = threading.Lock()
-_EXPANDED_MAX = 512
+_EXPANDED = _Kept(512)
 # ... and the passages they match, bounded by the number of passage numbers held (4 bytes each)
-_MATCHED: OrderedDict[tuple, array] = OrderedDict()
-_MATCHED_SIZE = 0
-_MATCHED_MAX_IDS = 8_000_000
+_MATCHED = _Kept(8_000_000, weigh=len)
 
 
 def _expansion_key(q: wq.Query, ixreader, limit: int) -> tuple | None:
