@@ -1,16 +1,62 @@
 """What both adapters do the same way once their engine has counted: put the matching
 documents in the plan's order (only as far as the page asked for), count the facets of
 documents' metadata from one row per document, and fill the page with each document's best
-passages. Everything here costs in proportion to matching *documents*, never passages."""
+passages. Everything here costs in proportion to matching *documents*, never passages.
+
+What the engine counted for a query (:class:`Counted`) is kept per index generation
+(:func:`counted`): the next page of the same search, an export walking its pages, the reader
+page searching one of its documents, and readers asking for the same word at once pay for the
+count once, as Solr's result cache does. A generation never changes, so what is kept is never
+stale; a new generation has new keys, and the old entries age out."""
 
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 
 from .. import querytree as qt
 from . import MULTI, PER_DOCUMENT, Answer, DocumentHits, DocumentInfo, Plan
+from .kept import Kept
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What the engine counted for one query (with its filters): the matching passages, the
+    matching passages per document, the best passages as (key, score, doc_id) in the defined
+    order, and the documents per person named (when asked)."""
+
+    total: int
+    counts: Mapping[str, int]
+    hits: list[tuple[int, float, str]]
+    persons: Mapping[str, int]
+    # facet counts already made from these documents (the same for every page)
+    made: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def weight(self) -> int:
+        return len(self.counts) + len(self.hits) + len(self.persons) + 64
+
+
+NOTHING = Counted(0, {}, [], {})
+# Each generation an adapter opens takes the next number: the key of what is counted in it
+# (an opstamp or a segment list can recur in another folder, or in a rebuilt one).
+SERIALS = itertools.count()
+# Bounded by entries held (a document's count is about 100 bytes): about 100 MB a process.
+_COUNTED = Kept(1_000_000, weigh=Counted.weight)
+
+
+def counted(generation: int, plan: Plan, count: Callable[[], Counted]) -> Counted:
+    """What ``count()`` counts for ``plan``'s query and filters in ``generation`` (its
+    ``SERIALS`` number), counted once
+    and kept. The key is everything the count depends on: the query tree and filters (frozen,
+    so hashable), how many best passages, whether persons are counted, and the bound on a
+    wildcard's words (a query refused under one bound is not answered from another's)."""
+    budget = plan.budget
+    key = (generation, plan.query, plan.filters, max(plan.top, plan.ranked, 1),
+           "persons" in plan.facets, budget.max_expansion if budget else None)
+    return _COUNTED.compute(key, count, budget.remaining if budget else lambda: None)
 
 
 def decade(year: int) -> int:
@@ -68,14 +114,11 @@ def facets(fields: Iterable[str], counts: Mapping[str, int],
     return out
 
 
-def answer(plan: Plan, total: int, counts: Mapping[str, int],
-           hits: list[tuple[int, float, str]], docs: Mapping[str, DocumentInfo],
-           per_passage: Mapping[str, Counter],
-           search: Callable[[qt.Node, int], list[tuple[int, float]]]) -> Answer:
-    """The answer to ``plan`` from what the engine counted: ``counts`` (matching passages per
-    document), ``hits`` (the best passages, (key, score, doc_id), in the defined order),
-    ``per_passage`` facet counts, and ``search`` for a page's document whose best passages
-    are not among ``hits``."""
+def answer(plan: Plan, found: Counted, docs: Mapping[str, DocumentInfo],
+           search: Callable[[qt.Node, int], list[tuple[int, float]]] | None) -> Answer:
+    """The answer to ``plan`` from what the engine counted, with ``search`` for a page's
+    document whose best passages are not among the best overall."""
+    counts, hits, total = found.counts, found.hits, found.total
     leading = list(dict.fromkeys(d for _, _, d in hits[: plan.top]))
     by_doc: dict[str, list[tuple[int, float]]] = {}
     for key, score, d in hits[: plan.top]:
@@ -90,5 +133,9 @@ def answer(plan: Plan, total: int, counts: Mapping[str, int],
             shown = search(qt.And((qt.with_filter(plan.query, list(plan.filters)),
                                    qt.Term("doc_id", doc_id))), want)
         page.append(DocumentHits(doc_id, counts[doc_id], shown[:want]))
-    return Answer(total, len(counts), page, facets(plan.facets, counts, docs, per_passage),
+    shown = found.made.get(plan.facets)
+    if shown is None:
+        shown = found.made[plan.facets] = facets(plan.facets, counts, docs,
+                                                 {"persons": found.persons})
+    return Answer(total, len(counts), page, shown,
                   [(k, s) for k, s, _ in hits[: plan.ranked]])

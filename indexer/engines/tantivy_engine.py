@@ -313,6 +313,11 @@ class TantivySession:
                 parts *= 4
 
     def query(self, plan: Plan) -> Answer:
+        found = answers.counted(self._state.serial, plan, lambda: self._count(plan))
+        return answers.answer(plan, found, self._state.documents,
+                              lambda q, n: self.search(q, n, plan.budget))
+
+    def _count(self, plan: Plan) -> answers.Counted:
         budget = plan.budget
         tq = self._translate(qt.with_filter(plan.query, list(plan.filters)), budget)
         want = max(plan.top, plan.ranked, 1)
@@ -320,16 +325,14 @@ class TantivySession:
         if budget:
             budget.check()
         if not found.count:
-            return answers.answer(plan, 0, {}, [], {}, {}, None)
+            return answers.NOTHING
         addrs = [a for _, a in found.hits]
         doc_of = self._state.docno
         hits = sorted(((_key(a), score, doc_of[n]) for (score, a), n in
                        zip(found.hits, self.s.fast_field_values("docno", addrs), strict=True)),
                       key=lambda h: (-h[1], h[0]))
         counts, named = self._per_document(tq, "persons" in plan.facets, budget)
-        return answers.answer(plan, found.count, counts, hits, self._state.documents,
-                              {"persons": named},
-                              lambda q, n: self.search(q, n, budget))
+        return answers.Counted(found.count, counts, hits, named)
 
     def matching_documents(self, query: qt.Node, budget: Budget | None = None) -> set[str]:
         return set(self._per_document(self._translate(query, budget), False, budget)[0])
@@ -400,6 +403,7 @@ class _Generation:
     document's lead passage), documents by the hash of their id, passages per person."""
 
     def __init__(self, passages: tantivy.Index, schema: tantivy.Schema):
+        self.serial = next(answers.SERIALS)  # names this generation of this index
         self.searcher = s = passages.searcher()
         lead = tantivy.Query.term_query(schema, "lead", 1)
         n = s.search(lead, 1, count=True).count if s.num_docs else 0

@@ -13,27 +13,30 @@ from __future__ import annotations
 
 import copy
 import queue
-import threading
 from array import array
 from bisect import bisect_left
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh import scoring
 from whoosh.analysis import Token as WToken
 from whoosh.analysis import Tokenizer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector, TopCollector
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
+from whoosh.util.numeric import byte_to_length
 
 from .. import querytree as qt
 from ..analysis import ExactAnalyzer, TextAnalyzer, fold
 from ..generations import Generations
 from . import Answer, Budget, DocumentInfo, Plan, answers
+from .kept import Kept
 
 PASSAGES = "passages"
 CITATIONS = "citations"
@@ -168,32 +171,6 @@ class _Bounded:
         return _SortedIds(ids, all_weights=self.boost) if ids else NullMatcher
 
 
-class _Kept:
-    """What was computed for a segment, kept while the total of ``weigh`` over what is kept
-    stays within ``most`` (the least recently used goes first; one entry is always kept)."""
-
-    def __init__(self, most: int, weigh=lambda value: 1):
-        self._values: OrderedDict[tuple, object] = OrderedDict()
-        self._lock = threading.Lock()
-        self._most, self._weigh, self._weight = most, weigh, 0
-
-    def get(self, key: tuple):
-        with self._lock:
-            value = self._values.get(key)
-            if value is not None:
-                self._values.move_to_end(key)
-            return value
-
-    def put(self, key: tuple, value) -> None:
-        with self._lock:
-            if key in self._values:
-                return
-            self._values[key] = value
-            self._weight += self._weigh(value)
-            while self._weight > self._most and len(self._values) > 1:
-                self._weight -= self._weigh(self._values.popitem(last=False)[1])
-
-
 class _SortedIds(ListMatcher):
     """Whoosh's list matcher, skipping by bisection instead of one step at a time."""
 
@@ -210,9 +187,9 @@ class _SortedIds(ListMatcher):
 # A search expands the same wildcard or fuzzy word several times (estimating, matching, then
 # the passages of each document shown), and reading the term dictionary is the slow part. A
 # segment's words never change once written, so its expansions are kept, by segment id.
-_EXPANDED = _Kept(512)
+_EXPANDED = Kept(512)
 # ... and the passages they match, bounded by the number of passage numbers held (4 bytes each)
-_MATCHED = _Kept(8_000_000, weigh=len)
+_MATCHED = Kept(8_000_000, weigh=len)
 
 
 def _expansion_key(q: wq.Query, ixreader, limit: int) -> tuple | None:
@@ -267,11 +244,66 @@ def to_whoosh(node: qt.Node, budget: Budget | None = None) -> wq.Query:
 
 
 # -- reading -----------------------------------------------------------------------------------
+# -- scoring -----------------------------------------------------------------------------------
+class _BM25F(scoring.BM25F):
+    """Whoosh's BM25F, the same scores, with each passage's field length read from an array
+    kept per segment: Whoosh reads it from the segment file per match (a seek and a read,
+    since segments are not memory-mapped), which was a third of a common word's search."""
+
+    def scorer(self, searcher, fieldname: str, text, qf: int = 1):
+        scorer = super().scorer(searcher, fieldname, text, qf=qf)
+        if type(scorer) is scoring.BM25FScorer:
+            lengths = _lengths(searcher.reader(), fieldname)
+            if lengths is not None:
+                _fast(scorer, lengths)
+        return scorer
+
+
+def _fast(scorer: scoring.BM25FScorer, lengths: bytes) -> None:
+    # the terms of scoring.bm25, in its order, so that every score is the same float
+    idf, avgfl, B, K1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    k1p = K1 + 1
+    norm = [K1 * ((1 - B) + B * (byte_to_length(b) if b else 1) / avgfl) for b in range(256)]
+
+    def score(matcher) -> float:
+        tf = matcher.weight()
+        return idf * ((tf * k1p) / (tf + norm[lengths[matcher.id()]]))
+    scorer.score = score
+
+
+def _lengths(reader, fieldname: str) -> bytes | None:
+    """One segment's length bytes of ``fieldname`` (one per passage), read once and kept; None
+    where the segment's files are not laid out as whoosh3 writes them (Whoosh's own path is
+    then used)."""
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    if segment is None:
+        return None
+    key = (segment.segment_id(), fieldname)
+    got = _LENGTHS.get(key)
+    if got is None:
+        try:
+            col = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+            if col is None or col._fixedlen != 1:
+                return None
+            # passages past the column's end have no length (0)
+            got = col._dbfile.get(col._basepos, col._count)
+        except AttributeError:
+            return None
+        n = reader.doc_count_all()
+        got = bytes(got[:n]).ljust(n, b"\0")
+        _LENGTHS.put(key, got)
+    return got
+
+
+_LENGTHS = Kept(64_000_000, weigh=len)  # a byte per passage and field
+
+
 class _Generation:
     """One generation's per-passage arrays (document number of each passage; the persons
     each names, for passages naming any) and one row per document."""
 
     def __init__(self, searcher):
+        self.serial = next(answers.SERIALS)  # names this generation of this index
         reader = searcher.reader()
         n = reader.doc_count_all()
         ids = reader.column_reader("doc_id", translate=True) if n else []
@@ -398,20 +430,23 @@ class WhooshSession:
         return collector.total
 
     def query(self, plan: Plan) -> Answer:
-        budget = plan.budget
+        found = answers.counted(self._state.serial, plan, lambda: self._count(plan))
+        return answers.answer(plan, found, self._state.documents,
+                              lambda q, n: self.search(q, n, plan.budget))
+
+    def _count(self, plan: Plan) -> answers.Counted:
         state = self._state
         collector = _Counting(max(plan.top, plan.ranked), state, "persons" in plan.facets)
-        self._run(to_whoosh(qt.with_filter(plan.query, list(plan.filters)), budget), collector,
-                  budget)
+        self._run(to_whoosh(qt.with_filter(plan.query, list(plan.filters)), plan.budget),
+                  collector, plan.budget)
         if not collector.total:
-            return answers.answer(plan, 0, {}, [], {}, {}, None)
+            return answers.NOTHING
         collector.items.sort(key=lambda item: (-item[0], -item[1]))
         hits = [(-negated, score or 0.0, state.doc_ids[state.docnum_of[-negated]])
                 for score, negated in collector.items]
         counts = {state.doc_ids[d]: n for d, n in enumerate(collector.per_doc) if n}
         named = Counter(person for _, person in collector.named)
-        return answers.answer(plan, collector.total, counts, hits, state.documents,
-                              {"persons": named}, lambda q, n: self.search(q, n, budget))
+        return answers.Counted(collector.total, counts, hits, named)
 
     def matching_documents(self, query: qt.Node, budget: Budget | None = None) -> set[str]:
         collector = _Documents(self._state)
@@ -481,9 +516,9 @@ class WhooshReader:
                 # knows, with their deletions as they were, so a re-indexed document (an edited
                 # record, a new version) would show its old passages too
                 s.close()
-                s = self.passages.searcher()
+                s = self.passages.searcher(weighting=_BM25F())
         except queue.Empty:
-            s = self.passages.searcher()
+            s = self.passages.searcher(weighting=_BM25F())
         healthy = False
         try:
             yield WhooshSession(self, s)
