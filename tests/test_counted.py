@@ -157,3 +157,17 @@ def test_whoosh_scores_are_whooshs_own(folder, engine):
     assert len(want) == 100 and len({s for _, s in want}) > 20
     assert got == want  # the same floats, not merely close
     assert any(key[1] == "text" for key in _LENGTHS._values)  # and the arrays were used
+
+
+def test_a_pages_best_passages_in_one_pass_are_each_documents_own(folder, engine):
+    """``best_passages`` answers for the whole page what a search per document answered."""
+    query = qt.Or((qt.Term("text", "alpha"), qt.Term("text", "filler")))
+    wanted = {f"d{doc}": 1 + doc % 4 for doc in range(0, 20, 3)}
+    with engines.get(engine).reader(folder).session() as s:
+        got = s.best_passages(query, {**wanted, "nowhere": 2})
+        for doc_id, n in wanted.items():
+            alone = s.search(qt.And((query, qt.Term("doc_id", doc_id))), n)
+            assert [k for k, _ in got[doc_id]] == [k for k, _ in alone], doc_id
+            assert [round(v, 6) for _, v in got[doc_id]] == [round(v, 6) for _, v in alone]
+            assert len(got[doc_id]) == n
+    assert not got.get("nowhere")

@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +99,7 @@ class Plan:
     sort: str = "relevance"
     offset: int = 0  # documents skipped
     limit: int = 10  # documents wanted
-    passages: int | None = 3  # best passages per document; None: all of them
+    passages: int | None = 3  # best passages per document; None: all of them; 0: none
     facets: tuple[str, ...] = ()  # fields of PER_DOCUMENT and PER_PASSAGE
     ranked: int = 0  # best passages overall to report
     top: int = 120  # best passages whose documents lead the relevance order
@@ -160,6 +160,10 @@ class Session(Protocol):
     def search(self, query: Node, limit: int, budget: Budget | None = None
                ) -> list[tuple[int, float]]:
         """(key, score) of the ``limit`` best matches, best first."""
+    def best_passages(self, query: Node, wanted: Mapping[str, int],
+                      budget: Budget | None = None) -> dict[str, list[tuple[int, float]]]:
+        """The best ``wanted[doc_id]`` matches of each document asked for (key, score), best
+        first, then in index order."""
     def count(self, query: Node, budget: Budget | None = None) -> int:
         """How many passages match."""
     def matching_documents(self, query: Node, budget: Budget | None = None) -> set[str]:

@@ -115,27 +115,28 @@ def facets(fields: Iterable[str], counts: Mapping[str, int],
 
 
 def answer(plan: Plan, found: Counted, docs: Mapping[str, DocumentInfo],
-           search: Callable[[qt.Node, int], list[tuple[int, float]]] | None) -> Answer:
-    """The answer to ``plan`` from what the engine counted, with ``search`` for a page's
-    document whose best passages are not among the best overall."""
+           best: Callable[[qt.Node, dict[str, int]], dict[str, list[tuple[int, float]]]]
+           ) -> Answer:
+    """The answer to ``plan`` from what the engine counted, with ``best`` for the best
+    passages of the page's documents whose best are not among the best overall (the
+    session's ``best_passages``, one call for the whole page)."""
     counts, hits, total = found.counts, found.hits, found.total
     leading = list(dict.fromkeys(d for _, _, d in hits[: plan.top]))
     by_doc: dict[str, list[tuple[int, float]]] = {}
     for key, score, d in hits[: plan.top]:
         by_doc.setdefault(d, []).append((key, score))
-    page = []
-    for doc_id in order(plan, counts, leading, docs)[plan.offset:]:
+    shown_ids = order(plan, counts, leading, docs)[plan.offset:]
+    wanted = {d: counts[d] if plan.passages is None else plan.passages for d in shown_ids}
+    missing = {d: n for d, n in wanted.items()
+               if n and (not by_doc.get(d) or plan.passages is None and len(by_doc[d]) < n)}
+    if missing:
         if plan.budget:
             plan.budget.check()
-        want = counts[doc_id] if plan.passages is None else plan.passages
-        shown = by_doc.get(doc_id, [])
-        if plan.passages is None and len(shown) < want or not shown:
-            shown = search(qt.And((qt.with_filter(plan.query, list(plan.filters)),
-                                   qt.Term("doc_id", doc_id))), want)
-        page.append(DocumentHits(doc_id, counts[doc_id], shown[:want]))
-    shown = found.made.get(plan.facets)
-    if shown is None:
-        shown = found.made[plan.facets] = facets(plan.facets, counts, docs,
-                                                 {"persons": found.persons})
-    return Answer(total, len(counts), page, shown,
+        by_doc.update(best(qt.with_filter(plan.query, list(plan.filters)), missing))
+    page = [DocumentHits(d, counts[d], by_doc.get(d, [])[: wanted[d]]) for d in shown_ids]
+    made = found.made.get(plan.facets)
+    if made is None:
+        made = found.made[plan.facets] = facets(plan.facets, counts, docs,
+                                                {"persons": found.persons})
+    return Answer(total, len(counts), page, made,
                   [(k, s) for k, s, _ in hits[: plan.ranked]])

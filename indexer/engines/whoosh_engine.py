@@ -12,11 +12,12 @@ one row per document) is read when the generation is first opened."""
 from __future__ import annotations
 
 import copy
+import heapq
 import queue
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,7 +27,13 @@ from whoosh import scoring
 from whoosh.analysis import Token as WToken
 from whoosh.analysis import Tokenizer
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
-from whoosh.collectors import Collector, TimeLimit, TimeLimitCollector, TopCollector
+from whoosh.collectors import (
+    Collector,
+    ScoredCollector,
+    TimeLimit,
+    TimeLimitCollector,
+    TopCollector,
+)
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
@@ -387,6 +394,25 @@ class _Documents(Collector):
         return self.found
 
 
+class _Best(ScoredCollector):
+    """The best ``wanted[d]`` matches of each document number ``d`` asked for, in heaps."""
+
+    def __init__(self, state: _Generation, wanted: dict[int, int]):
+        super().__init__()
+        self.state, self.wanted = state, wanted
+        self.best: dict[int, list[tuple[float, int]]] = {d: [] for d in wanted}
+
+    def _collect(self, global_docnum, score):
+        heap = self.best.get(self.state.docnum_of[global_docnum])
+        if heap is None:
+            return
+        item = (score or 0.0, -global_docnum)  # ties: the earlier passage first
+        if len(heap) < self.wanted[self.state.docnum_of[global_docnum]]:
+            heapq.heappush(heap, item)
+        elif item > heap[0]:
+            heapq.heapreplace(heap, item)
+
+
 class WhooshSession:
     """One Whoosh searcher: one generation of the passages, for one request at a time."""
 
@@ -424,6 +450,22 @@ class WhooshSession:
             budget.check()
         return [(docnum, score or 0.0) for score, docnum in results.top_n]
 
+    def best_passages(self, query: qt.Node, wanted: Mapping[str, int],
+                      budget: Budget | None = None) -> dict[str, list[tuple[int, float]]]:
+        """One pass over the matches of the documents asked for, each keeping its best: a
+        search per document cost every segment's matchers for the whole query each time."""
+        number = {doc_id: i for i, doc_id in enumerate(self._state.doc_ids)}
+        known = {doc_id: number[doc_id] for doc_id in wanted if doc_id in number}
+        if not known:
+            return {}
+        docs = tuple(qt.Term("doc_id", d) for d in known)
+        collector = _Best(self._state, {known[d]: wanted[d] for d in known})
+        self._run(to_whoosh(qt.And((query, docs[0] if len(docs) == 1 else qt.Or(docs))),
+                            budget), collector, budget)
+        return {doc_id: [(-negated, score) for score, negated in
+                         sorted(collector.best[d], reverse=True)]
+                for doc_id, d in known.items()}
+
     def count(self, query: qt.Node, budget: Budget | None = None) -> int:
         collector = _Counting(1, self._state, False)
         self._run(to_whoosh(query, budget), collector, budget)
@@ -432,7 +474,7 @@ class WhooshSession:
     def query(self, plan: Plan) -> Answer:
         found = answers.counted(self._state.serial, plan, lambda: self._count(plan))
         return answers.answer(plan, found, self._state.documents,
-                              lambda q, n: self.search(q, n, plan.budget))
+                              lambda q, wanted: self.best_passages(q, wanted, plan.budget))
 
     def _count(self, plan: Plan) -> answers.Counted:
         state = self._state

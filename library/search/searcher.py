@@ -195,7 +195,8 @@ class Searcher:
         page = max(1, req.page)
         plan = engines.Plan(
             parsed.query, tuple(self._filter(filters, req.within)), req.sort,
-            (page - 1) * per_page, per_page, None if req.within else PASSAGES_PER_DOC,
+            (page - 1) * per_page, per_page,
+            0 if req.documents_only else None if req.within else PASSAGES_PER_DOC,
             tuple(spec.field for spec in FACETS), RANKED, TOP_K, budget)
         answer = s.query(plan)
         pages = max(1, -(-answer.documents // per_page))
@@ -207,6 +208,11 @@ class Searcher:
         groups = []
         for doc in answer.page:
             limits.check()
+            if req.documents_only:  # the document's row: no passage read
+                row = s.documents()[doc.doc_id]
+                groups.append(DocumentGroup(doc.doc_id, row.title, row.author, row.date,
+                                            row.type, doc.count, []))
+                continue
             shown = [(s.stored(key), score) for key, score in doc.passages]
             meta = shown[0][0]
             groups.append(DocumentGroup(

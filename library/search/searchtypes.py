@@ -46,6 +46,8 @@ class SearchRequest:
     page: int = 1
     per_page: int = 10  # documents per page
     within: str | None = None  # search inside one document
+    # documents only (a RIS or BibTeX export): no passages, snippets or KWIC lines made
+    documents_only: bool = False
 
 
 @dataclass

@@ -36,12 +36,14 @@ def export_rows() -> int:
     return rows if rows > 0 else DEFAULT_EXPORT_ROWS
 
 
-def all_groups() -> Iterator[DocumentGroup]:
-    """Every document of the current search, in the order asked for, page after page. The
-    first page is searched at once (a bad query is a 400); later pages as the file streams,
-    and a later page that fails ends the file (``ExportCut``)."""
+def all_groups(documents_only: bool = False) -> Iterator[DocumentGroup]:
+    """Every document of the current search, in the order asked for, page after page (with
+    ``documents_only``, without their passages). The first page is searched at once (a bad
+    query is a 400); later pages as the file streams, and a later page that fails ends the
+    file (``ExportCut``). The search is counted once: each later page is read from what the
+    first counted."""
     req = search_request()
-    req.per_page, req.page = EXPORT_PAGE, 1
+    req.per_page, req.page, req.documents_only = EXPORT_PAGE, 1, documents_only
     try:
         first = lib().searcher.search(req)
     except QueryError as exc:
@@ -107,7 +109,7 @@ def export_csv() -> Response:
 
 
 def _records(render) -> Iterator[str]:
-    groups, cap, store = all_groups(), export_rows(), lib().store
+    groups, cap, store = all_groups(documents_only=True), export_rows(), lib().store
 
     def records() -> Iterator[str]:
         n = 0
