@@ -30,7 +30,7 @@ from indexer.persons import REGISTER_ID, Register
 from ..i18n import N_
 from . import limits, suggest
 from .facets import BY_KEY, FACETS, LANGUAGE_NAMES, FacetSpec, decade_label
-from .highlight import TermMatcher, kwic, snippet
+from .highlight import KWIC_LINES, TermMatcher, kwic, snippet
 from .query import ParsedQuery, QueryBuilder, QueryError, lex
 from .searchtypes import (
     Citation,
@@ -233,7 +233,7 @@ class Searcher:
     def _passage(self, hit: dict, score: float, matcher: TermMatcher, snap: _Links
                  ) -> PassageHit:
         text = hit["text"]
-        spans = matcher.spans(text)
+        spans = matcher.spans(text, enough=KWIC_LINES)
         pid = hit["passage_id"]
         return PassageHit(hit["doc_id"], pid, hit["kind"], text, snippet(text, spans),
                           kwic(text, spans), score or 0.0,
