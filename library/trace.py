@@ -23,6 +23,7 @@ from difflib import SequenceMatcher
 
 from indexer import querytree as qt
 from indexer.analysis import ExactAnalyzer
+from indexer.engines.kept import Kept
 from indexer.paths import Paths
 from indexer.provenance import footnote_quotations, quotation_text
 
@@ -35,11 +36,13 @@ CANDIDATES = 40
 BUILD_SECONDS = 600.0  # one quotation traced by ``library build`` (readers' get the web's)
 RETRIEVAL_WORDS = 15
 NEAR = 0.8  # similarity above which a misspelt or noisy word counts as (0.8 of) a match
+# quotations traced, per index generation: (generation serial, text, limit, exclude) → matches
+_TRACED = Kept(256)
 _BRACKETED = re.compile(r"\[[^\]]*\]")
 _ELLIPSIS = re.compile(r"\.\s?\.\s?\.|…")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Match:
     doc_id: str
     passage_id: str
@@ -75,11 +78,19 @@ class Tracer:
         started = time.perf_counter()
         text = clean(quotation)
         # the session first: opening a new index generation is not the trace's time
-        with self.searcher.session() as s, limits.budget():
+        with self.searcher.session() as s:
+            # a generation never changes, so a quotation traced in it is traced once (the
+            # essay's quotations are asked for again and again)
+            found = _TRACED.compute((s.serial, text, limit, exclude),
+                                    lambda: self._trace(s, text, limit, exclude))
+        return list(found), time.perf_counter() - started
+
+    def _trace(self, s, text: str, limit: int, exclude: str | None) -> tuple[Match, ...]:
+        with limits.budget():
             analyzer = self.searcher.builder.stemmed
             q_tokens = [t.text for t in analyzer(text)]
             if not q_tokens:
-                return [], time.perf_counter() - started
+                return ()
             n_docs = max(s.doc_count(), 1)
             freq = {w: s.doc_frequency("text", w) for w in set(q_tokens)}
             weights = {w: math.log(1 + n_docs / (1 + freq[w])) for w in freq}
@@ -104,7 +115,7 @@ class Tracer:
                                          near_cache))
         found = [m for m in found if m and m.score > 0.05]
         found.sort(key=lambda m: -m.score)
-        return found[:limit], time.perf_counter() - started
+        return tuple(found[:limit])
 
     def _align(self, hit, q_tokens: list[str], weights: dict[str, float], analyzer,
                near_cache: dict[str, str | None]):

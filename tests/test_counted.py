@@ -171,3 +171,22 @@ def test_a_pages_best_passages_in_one_pass_are_each_documents_own(folder, engine
             assert [round(v, 6) for _, v in got[doc_id]] == [round(v, 6) for _, v in alone]
             assert len(got[doc_id]) == n
     assert not got.get("nowhere")
+
+
+def test_a_quotation_is_traced_once_per_generation(repo_paths, monkeypatch):
+    from library.search.searcher import Searcher
+    from library.trace import Tracer
+    tracer = Tracer(Searcher.for_store(repo_paths.index, repo_paths.sources))
+    calls: list[str] = []
+    real = Tracer._trace
+
+    def counting(self, s, text, limit, exclude):
+        calls.append(text)
+        return real(self, s, text, limit, exclude)
+    monkeypatch.setattr(Tracer, "_trace", counting)
+    quote = "a new world war is not inevitable"
+    first, _ = tracer.trace(quote)
+    again, _ = tracer.trace(quote)
+    other, _ = tracer.trace(quote, limit=2)
+    assert first and again == first and other == first[:2]
+    assert calls == [quote, quote]  # the second limit is another question

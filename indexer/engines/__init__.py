@@ -154,6 +154,9 @@ class Writer(Protocol):
 
 class Session(Protocol):
     generation: tuple
+    # this generation of this index, unique within the process (an opstamp or a segment list
+    # can recur in another folder or a rebuilt one): the key of what is kept per generation
+    serial: int
 
     def query(self, plan: Plan) -> Answer:
         """The page of documents, counts and facets ``plan`` asks for."""

@@ -247,6 +247,7 @@ class TantivySession:
         self.s = state.searcher
         self.generation = generation
         self._state = state
+        self.serial = state.serial
 
     def _all(self, query, limit: int | None = None) -> list[tuple[int, float]]:
         n = self.s.num_docs
@@ -319,7 +320,7 @@ class TantivySession:
                 parts *= 4
 
     def query(self, plan: Plan) -> Answer:
-        found = answers.counted(self._state.serial, plan, lambda: self._count(plan))
+        found = answers.counted(self.serial, plan, lambda: self._count(plan))
         return answers.answer(plan, found, self._state.documents,
                               lambda q, wanted: self.best_passages(q, wanted, plan.budget))
 

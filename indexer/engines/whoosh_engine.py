@@ -423,6 +423,7 @@ class WhooshSession:
                            *(r.segment().segment_id() if r.segment() else "" for r, _ in
                              searcher.reader().leaf_readers()))
         self._state = reader.state(self.generation, searcher)
+        self.serial = self._state.serial
 
     def _run(self, q, collector, budget: Budget | None):
         """``collector`` over the matches of ``q``, stopped when the budget runs out."""
@@ -472,7 +473,7 @@ class WhooshSession:
         return collector.total
 
     def query(self, plan: Plan) -> Answer:
-        found = answers.counted(self._state.serial, plan, lambda: self._count(plan))
+        found = answers.counted(self.serial, plan, lambda: self._count(plan))
         return answers.answer(plan, found, self._state.documents,
                               lambda q, wanted: self.best_passages(q, wanted, plan.budget))
 
