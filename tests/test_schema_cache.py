@@ -154,6 +154,14 @@ def test_anything_wrong_with_the_derived_form_falls_back_to_the_schema_itself(tm
     assert compile_schema(SCHEMA) is sentinel
 
 
+def test_the_full_schema_on_request(monkeypatch):
+    sentinel = object()
+    monkeypatch.setattr(schemacache, "full_schema", lambda source: sentinel)
+    monkeypatch.setattr(schemacache, "derived_schema", lambda source: 1 / 0)
+    monkeypatch.setenv("LIBRARY_FULL_TEI_SCHEMA", "1")
+    assert compile_schema(SCHEMA) is sentinel
+
+
 def test_compiled_from_the_cache_in_well_under_a_second(tmp_path, monkeypatch):
     import time
 
