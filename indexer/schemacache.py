@@ -152,12 +152,16 @@ def _width(node: etree._Element, defines: dict[str, list[etree._Element]],
     return n
 
 
+def cache_path(source: Path, data: bytes) -> Path:
+    return cache_dir() / f"{source.stem}-{cache_key(data)}.rng"
+
+
 def derived_schema(source: Path) -> bytes:
     """The derived form of ``source``: read from the cache, else derived and written there
     (atomically: a temporary file renamed, so concurrent imports never see half a file). A cache
     that cannot be written costs the derivation (a fraction of a second) in each process."""
     data = source.read_bytes()
-    target = cache_dir() / f"{source.stem}-{cache_key(data)}.rng"
+    target = cache_path(source, data)
     try:
         return target.read_bytes()
     except OSError:
@@ -188,6 +192,10 @@ def compile_schema(source: Path) -> etree.RelaxNG:
     try:
         return etree.RelaxNG(etree.fromstring(derived_schema(source), parser))
     except (OSError, etree.LxmlError, ValueError):
+        try:  # a damaged cached file would otherwise cost every later process the full compile
+            cache_path(source, source.read_bytes()).unlink(missing_ok=True)
+        except OSError:
+            pass
         return full_schema(source)
 
 

@@ -152,6 +152,14 @@ def test_anything_wrong_with_the_derived_form_falls_back_to_the_schema_itself(tm
     assert compile_schema(SCHEMA) is sentinel
     monkeypatch.setattr(schemacache, "derived_schema", lambda source: b"not xml")
     assert compile_schema(SCHEMA) is sentinel
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(schemacache, "full_schema", lambda source: sentinel)
+    damaged = schemacache.cache_path(SCHEMA, SCHEMA.read_bytes())
+    damaged.parent.mkdir(parents=True)
+    damaged.write_bytes(b"<grammar")  # a cached file cut short
+    assert compile_schema(SCHEMA) is sentinel and not damaged.exists()  # removed: made anew
+    assert compile_schema(SCHEMA) is not sentinel
 
 
 def test_the_full_schema_on_request(monkeypatch):
