@@ -32,7 +32,9 @@ RNG_NS = "http://relaxng.org/ns/structure/1.0"
 # No TEI document puts elements here; the name only has to be one nothing will match.
 NEVER_NS = "urn:x-primary-source-library:never"
 # Below this width libxml2's check is cheap (all of them together about 0.1 s) and its compiled
-# automata give the most precise messages; above it they cost seconds.
+# automata give the most precise messages; 150 already costs 1 s, 200 5 s. The p-like models
+# (200-300 wide) are most of the compile and, interpreted, most of the validation time: no
+# threshold keeps one cost without the other (README, Measured).
 WIDE = 100
 FULL_ENV = "LIBRARY_FULL_TEI_SCHEMA"
 # Part of the cache key: bump when derive() changes what it writes.
