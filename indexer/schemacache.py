@@ -58,7 +58,8 @@ def cache_key(source: bytes) -> str:
     """The schema's bytes, the form's version and the libxml2/lxml that will compile it: any of
     them changing makes a new file, never a stale one."""
     h = hashlib.sha256(source)
-    h.update(f"|form {FORM}|lxml {etree.LXML_VERSION}|libxml2 {etree.LIBXML_VERSION}".encode())
+    h.update(f"|form {FORM} wide {WIDE}|lxml {etree.LXML_VERSION}|libxml2 "
+             f"{etree.LIBXML_VERSION}".encode())
     return h.hexdigest()[:32]
 
 
