@@ -12,7 +12,7 @@ from werkzeug.routing import BaseConverter
 from indexer.index import ensure_index
 from indexer.paths import Paths
 
-from . import i18n, ratelimit
+from . import i18n, ratelimit, streams
 from .blueprint import blueprint
 from .documents import DocumentStore
 from .jobs import JobRunner
@@ -66,6 +66,7 @@ def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
     i18n.init(app)  # gettext in templates (_) and views
     app.register_blueprint(blueprint)
     ratelimit.init(app, paths.home)  # 429 past the limit on exports, traces, pictures, OAI
+    streams.init(app)  # 429 while this process streams its exports' quota
 
     @app.after_request
     def security_headers(response):

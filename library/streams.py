@@ -1,0 +1,69 @@
+"""Whole-result exports stream for as long as their rows take (thousands of KWIC lines, tens
+of seconds of one core), so each server process streams at most ``LIBRARY_EXPORTS_AT_ONCE``
+of them at once (default 1; ``0``: no limit). Another export asked for meanwhile is answered
+429 with ``Retry-After``: on a two-core server, eight exports at once took every core from
+the readers searching beside them. The per-address limit (``ratelimit``) keeps one client
+from asking too often; this keeps many clients together from taking the server."""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext as _
+
+from .ratelimit import LIMITED
+
+DEFAULT_AT_ONCE = 1
+RETRY_SECONDS = 15  # about what a capped export takes to stream
+
+
+def at_once() -> int:
+    try:
+        n = float(os.environ.get("LIBRARY_EXPORTS_AT_ONCE", DEFAULT_AT_ONCE))
+    except ValueError:
+        return DEFAULT_AT_ONCE
+    return int(n) if math.isfinite(n) and n >= 0 else DEFAULT_AT_ONCE
+
+
+def init(app: Flask) -> None:
+    n = at_once()
+    if n == 0:
+        return
+    slots = threading.BoundedSemaphore(n)
+
+    @app.before_request
+    def take_a_slot():
+        if LIMITED.get(request.endpoint or "") != "export":
+            return None
+        if slots.acquire(blocking=False):
+            g.export_slot = True
+            return None
+        message = _("The server is making other exports; try again in %(seconds)s seconds.",
+                    seconds=RETRY_SECONDS)
+        if request.path.startswith("/api/"):
+            response = jsonify(error=message)
+        else:
+            response = app.make_response(render_template(
+                "error.html", status=429, title=_("Too many requests"), message=message))
+        response.status_code = 429
+        response.headers["Retry-After"] = str(RETRY_SECONDS)
+        return response
+
+    @app.after_request
+    def hold_while_streaming(response):
+        # a streamed body is made after this returns: the slot is given back when the
+        # response is closed (the last row sent, or the reader gone)
+        if g.pop("export_slot", False):
+            if response.is_streamed:
+                response.call_on_close(slots.release)
+            else:  # an error page: nothing left to make
+                slots.release()
+        return response
+
+    @app.teardown_request
+    def give_back(_exc):
+        if g.pop("export_slot", False):  # failed before a response was made
+            slots.release()
