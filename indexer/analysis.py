@@ -34,6 +34,7 @@ STOP_WORDS = frozenset((
     "a", "an", "and", "are", "as", "at", "be", "by", "can", "for", "from", "have", "if", "in",
     "is", "it", "may", "not", "of", "on", "or", "tbd", "that", "the", "this", "to", "us", "we",
     "when", "will", "with", "yet", "you", "your"))
+_UNSEEN = object()
 # Words shorter than this are dropped from the stemmed field with the stop words.
 MIN_STEMMED = 2
 
@@ -67,6 +68,8 @@ def _fold_word(word: str) -> str:
     return word.lower() if word.isascii() else fold(word)
 
 
+fold_word = _fold_word  # one word as the analysers fold it
+
 class ExactAnalyzer:
     """Exact forms (folded only), every word kept: phrases, proximity, spelling suggestions."""
 
@@ -78,6 +81,9 @@ class ExactAnalyzer:
     def __hash__(self) -> int:
         return hash((self.__class__, self.names))
 
+    def __getstate__(self):  # what ``where`` learnt is not sent to other processes
+        return {}
+
     def __call__(self, text: str, chars: bool = False, removestops: bool = True) -> list[Token]:
         return [Token(_fold_word(m.group()), i, m.start(), m.end())
                 for i, m in enumerate(_TOKEN.finditer(text))]
@@ -86,6 +92,31 @@ class ExactAnalyzer:
         """The analysed words alone (what an engine indexes), faster than tokens: the text is
         folded once as a whole (folding word by word gives the same words)."""
         return _TOKEN.findall(text.lower() if text.isascii() else fold(text))
+
+    def _analysed(self, word: str) -> str | None:
+        return word
+
+    def where(self, text: str, wanted: set[str] | frozenset[str]) -> list[tuple[int, int]]:
+        """Where in ``text`` the words analysed as one of ``wanted`` stand (character
+        offsets), as the tokens of ``self(text, chars=True)`` say. The text's distinct words
+        are analysed, not each of its words: most passages of a results page hold the query's
+        words a few times among hundreds of others, and analysing each of those was most of
+        a page's (and an export's) time."""
+        if not wanted:
+            return []
+        forms = self.__dict__.setdefault("_forms", {})  # word as written → analysed form
+        hits = set()
+        for w in set(_TOKEN.findall(text)):
+            form = forms.get(w, _UNSEEN)
+            if form is _UNSEEN:
+                form = self._analysed(_fold_word(w))
+                if len(forms) < 200_000:
+                    forms[w] = form
+            if form in wanted:
+                hits.add(w)
+        if not hits:
+            return []
+        return [m.span() for m in _TOKEN.finditer(text) if m.group() in hits]
 
 
 class TextAnalyzer(ExactAnalyzer):
@@ -123,6 +154,12 @@ class TextAnalyzer(ExactAnalyzer):
             out.append(Token(word, pos, m.start(), m.end()))
             pos += 1
         return out
+
+    def _analysed(self, word: str) -> str | None:
+        """The stemmed field's form of one folded word (None: a word it drops)."""
+        if len(word) < MIN_STEMMED or word in STOP_WORDS:
+            return None
+        return self.stem(word)
 
     def words(self, text: str) -> list[str]:
         stem, cached = self.stem, self._cache.get

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from .analysis import TOKEN, exact_analyzer, russian_stem
+from .analysis import TOKEN, exact_analyzer, fold_word, russian_stem
 from .tei import NS, XML_ID, XML_LANG, text_of
 from .xmlsafe import parse_file
 
@@ -60,6 +60,19 @@ def words(text: str) -> tuple[str, ...]:
 @lru_cache(maxsize=100_000)
 def _norm(word: str) -> str:
     return russian_stem(word) if _CYRILLIC.search(word) else word
+
+
+def _form(word: str) -> str:
+    """A word as written → its folded (and, if Russian, stemmed) form, as ``words`` gives it."""
+    form = _FORMS.get(word)
+    if form is None:
+        form = _norm(fold_word(word))
+        if len(_FORMS) < 200_000:
+            _FORMS[word] = form
+    return form
+
+
+_FORMS: dict[str, str] = {}
 
 
 @lru_cache(maxsize=1)
@@ -148,24 +161,26 @@ class Register:
 
     def mentions(self, text: str) -> list[Mention]:
         """Where registered persons are named in ``text`` (character offsets)."""
-        if text.isascii():  # the common case: the tokenizer's words, lower-cased, suffice
-            tokens = [(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
-        else:
-            tokens = [(_norm(t.text), t.startchar, t.endchar)
-                      for t in _analyzer()(text, chars=True)]
-        folded = [t[0] for t in tokens]
-        found, i = [], 0
-        while i < len(tokens):
-            if folded[i] not in self._first:
-                i += 1
+        # each distinct word folded once (a memoir chapter repeats its words); a text naming
+        # no one is settled before any token is made, and only the words that can begin a
+        # name are looked at
+        words = _WORD.findall(text)
+        forms = {w: _form(w) for w in set(words)}
+        first = self._first
+        starts = {w for w, f in forms.items() if f in first}
+        if not starts:
+            return []
+        folded = list(map(forms.__getitem__, words))
+        where = list(_WORD.finditer(text))
+        found, after = [], 0
+        for i in [i for i, w in enumerate(words) if w in starts]:
+            if i < after:  # inside the name just found
                 continue
             hit = self.match(folded, i)
             if hit:
                 person, n = hit
-                found.append(Mention(person, tokens[i][1], tokens[i + n - 1][2]))
-                i += n
-            else:
-                i += 1
+                found.append(Mention(person, where[i].start(), where[i + n - 1].end()))
+                after = i + n
         return found
 
     def persons_in(self, text: str) -> list[str]:

@@ -5,6 +5,8 @@ part's end found whole (library.search.highlight.TermMatcher.spans)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from library.search import highlight
 from library.search.highlight import TermMatcher, kwic, snippet
@@ -68,3 +70,21 @@ def test_a_passage_read_in_parts_stops_early(searcher):
     spans = m.spans(text, enough=3)
     assert len(spans) >= 3 and sum(read) < 2 * highlight.PART + 2 * highlight.MARGIN
     assert len(text) > 30 * highlight.PART
+
+
+WORDS = ["Stalin", "stalin's", "war", "wars", "the", "a", "U.S.", "1952", "Beria", "Хрущёв",
+         "Staël", "peace-loving", "doctors", "doctor", "is", "x", "España", "it's", "—"]
+
+
+@given(st.lists(st.sampled_from(WORDS), max_size=60), st.sets(st.sampled_from(WORDS),
+                                                              max_size=4))
+def test_where_finds_what_the_tokens_say(words, chosen):
+    """``where`` (distinct words first, on ASCII text) marks exactly the tokens whose
+    analysed form is wanted, in either analyser."""
+    from indexer.analysis import ExactAnalyzer, TextAnalyzer
+    text = " ".join(words)
+    for analyzer in (TextAnalyzer(frozenset({"beria"})), ExactAnalyzer()):
+        wanted = {t.text for w in chosen for t in analyzer(w, chars=True)}
+        tokens = analyzer(text, chars=True)
+        want = sorted((t.startchar, t.endchar) for t in tokens if t.text in wanted)
+        assert sorted(analyzer.where(text, wanted)) == want

@@ -79,15 +79,8 @@ class TermMatcher:
     def _spans(self, text: str, offset: int) -> list[tuple[int, int]]:
         if offset:
             return [(a + offset, b + offset) for a, b in self._spans(text, 0)]
-        found = set()
-        if self.stemmed:
-            for t in self._stem(text, chars=True, removestops=True):
-                if t.text in self.stemmed:
-                    found.add((t.startchar, t.endchar))
-        if self.exact:
-            for t in self._exact(text, chars=True):
-                if t.text in self.exact:
-                    found.add((t.startchar, t.endchar))
+        found = set(self._stem.where(text, self.stemmed))
+        found.update(self._exact.where(text, self.exact))
         if self.register is not None:
             found.update((m.start, m.end) for m in self.register.mentions(text)
                          if m.person in self.persons)
