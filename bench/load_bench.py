@@ -91,9 +91,14 @@ def prepare(home: Path, kremlin: bool, copies: int = 0) -> tuple[dict, list[str]
     else:
         subprocess.run([sys.executable, "-m", "library.cli", "build"], env=env, check=True,
                        capture_output=True, cwd=ROOT)
-    # the register's page is a redirect to /persons, not a document page
-    ids = sorted(p.stem for p in (home / "sources").glob("*.xml") if p.stem != "persons")
+    # the registers' pages are redirects to /persons and /places, not document pages
+    ids = _documents(home)
     return env, ids
+
+
+def _documents(home: Path) -> list[str]:
+    return sorted(p.stem for p in (home / "sources").glob("*.xml")
+                  if p.stem not in ("persons", "places"))
 
 
 def _environment(home: Path) -> dict:
@@ -103,8 +108,7 @@ def _environment(home: Path) -> dict:
 
 def reuse(home: Path) -> tuple[dict, list[str]]:
     """A library ``prepare`` made in an earlier run (``--library``)."""
-    ids = sorted(p.stem for p in (home / "sources").glob("*.xml") if p.stem != "persons")
-    return _environment(home), ids
+    return _environment(home), _documents(home)
 
 
 def server_command(kind: str, port: int, workers: int, threads: int) -> list[str]:
