@@ -49,8 +49,11 @@ def ris_value(value: str) -> str:
 
 
 def bib_value(value: str) -> str:
-    """A BibTeX field's content: braces, backslash and LaTeX specials escaped, one line."""
-    return _BIB_SPECIAL.sub(r"\\\1", one_line(value))
+    """A BibTeX field's content: braces and LaTeX specials escaped, a backslash written as
+    ``\\textbackslash{}`` (``\\\\`` is LaTeX's line break, and a parser reads the brace after
+    it as escaped: the field never closed), one line."""
+    return _BIB_SPECIAL.sub(lambda m: r"\textbackslash{}" if m.group(1) == "\\"
+                            else "\\" + m.group(1), one_line(value))
 
 
 def bib_url(value: str) -> str:

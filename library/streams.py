@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import os
 import threading
+from collections.abc import Iterable, Iterator
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_babel import gettext as _
@@ -54,11 +55,13 @@ def init(app: Flask) -> None:
 
     @app.after_request
     def hold_while_streaming(response):
-        # a streamed body is made after this returns: the slot is given back when the
-        # response is closed (the last row sent, or the reader gone)
         if g.pop("export_slot", False):
             if response.is_streamed:
-                response.call_on_close(slots.release)
+                release = _Once(slots.release)
+                # given back when the last row is made, or when the response is closed (the
+                # reader gone before the end), whichever comes first
+                response.response = _then(response.response, release)
+                response.call_on_close(release)
             else:  # an error page: nothing left to make
                 slots.release()
         return response
@@ -67,3 +70,22 @@ def init(app: Flask) -> None:
     def give_back(_exc):
         if g.pop("export_slot", False):  # failed before a response was made
             slots.release()
+
+
+class _Once:
+    def __init__(self, action):
+        self._action, self._lock, self._done = action, threading.Lock(), False
+
+    def __call__(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._done = True
+        self._action()
+
+
+def _then(chunks: Iterable, after: _Once) -> Iterator:
+    try:
+        yield from chunks
+    finally:
+        after()

@@ -82,3 +82,16 @@ def test_names_with_particles_are_split_as_bibliographies_expect(server):
     assert entry["author"] == "de Staël, Germaine"
     _, essay = get(server, f"/doc/{ESSAY}/cite.ris")
     assert rispy.loads(essay)[0]["authors"] == ["Thom, Françoise"]
+
+
+@pytest.mark.parametrize("value", ["\\", "a\\", "\\}", "{\\\\}", "50% & _x_ #1 $ ~^"])
+def test_a_backslash_never_breaks_a_bibtex_field(value):
+    """A field ending in a backslash was written ``\\\\}``: bibtexparser read the brace as
+    escaped and the record never closed (found by the TEI fuzz test)."""
+    import bibtexparser
+
+    from library.escaping import bib_value
+    parsed = bibtexparser.parse_string(f"@book{{x,\n  title = {{{bib_value(value)}}},\n"
+                                       f"  note = {{after}}\n}}\n")
+    assert len(parsed.entries) == 1 and not parsed.failed_blocks
+    assert parsed.entries[0]["note"] == "after"
