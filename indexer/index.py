@@ -235,6 +235,12 @@ def update_index(sources: Path, index_dir: Path, paths: list[Path],
     return written
 
 
+def merge_index(index_dir: Path) -> tuple[int, int]:
+    """The index's segments merged where its engine leaves that to us (each import's commit
+    adds one; every query pays for each): (segments before, after). Under the write lock."""
+    return _engine_of(index_dir).merge(index_dir)
+
+
 def reconcile(sources: Path, index_dir: Path) -> tuple[int, int]:
     """Bring the index in line with the store; returns (documents re-indexed, removed)."""
     stale, removed = stale_documents(sources, index_dir)

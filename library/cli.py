@@ -265,6 +265,9 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--pdf-password", help="password of encrypted PDFs")
     i.add_argument("--replace", metavar="DOC_ID", help="the one file given is a new version of "
                    "this document (its previous TEI is kept in sources/versions/)")
+    sub.add_parser("optimize", help="merge the index's segments into one (after large "
+                   "imports: every search pays for each segment; Whoosh takes minutes at "
+                   "10,000 documents; readers go on meanwhile, other writers wait)")
     t = sub.add_parser("trace", help="where a quotation most probably comes from")
     t.add_argument("quotation")
     t.add_argument("--limit", type=int, default=5)
@@ -325,8 +328,24 @@ def _users(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _optimize(args: argparse.Namespace, paths: Paths) -> int:
+    from indexer.index import index_is_current, merge_index
+    from indexer.writelock import write_lock
+
+    if not index_is_current(paths.sources, paths.index):
+        print("library optimize: the index is missing or behind the store; run `library "
+              "build` (or any import) first", file=sys.stderr)
+        return 1
+    started = time.perf_counter()
+    with write_lock(paths.home, "optimize", on_wait=_say):
+        before, after = merge_index(paths.index)
+    print(f"index: {before} segment(s) before, {after} after "
+          f"({time.perf_counter() - started:.1f} s)")
+    return 0
+
+
 COMMANDS = {"build": _build, "serve": _serve, "search": _search, "check": _check,
-            "import": _import, "users": _users, "trace": _trace}
+            "import": _import, "users": _users, "trace": _trace, "optimize": _optimize}
 COMMANDS["reocr"] = reocr.run
 
 

@@ -616,6 +616,16 @@ class WhooshEngine:
     def reader(self, folder: Path) -> WhooshReader:
         return WhooshReader(folder)
 
+    def merge(self, folder: Path) -> tuple[int, int]:
+        """The passages' segments merged into one (every query pays for each segment: at
+        10,629 documents in 14 segments, a rare word took 161 ms, in one 16 ms): (segments
+        before, after). Whoosh rewrites every posting in Python, minutes at that size."""
+        ix = whoosh_index.open_dir(folder, indexname=PASSAGES)
+        before = len(ix._segments())
+        if before > 1:
+            ix.optimize()
+        return before, len(whoosh_index.open_dir(folder, indexname=PASSAGES)._segments())
+
     def indexed(self, folder: Path) -> dict[str, str]:
         """doc_id → sha256 of the TEI each indexed document was made from."""
         ix = whoosh_index.open_dir(folder, indexname=PASSAGES)
