@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
 
 log = logging.getLogger("library.ratelimit")
 
@@ -124,13 +125,13 @@ def init(app: Flask, home: Path | None) -> None:
         if wait <= 0:
             return None
         retry = str(max(1, math.ceil(wait)))
-        message = (f"Too many requests of this kind from your address; try again in {retry} "
-                   "seconds.")
+        message = _("Too many requests of this kind from your address; try again in "
+                    "%(seconds)s seconds.", seconds=retry)
         if request.path.startswith("/api/"):
             response = jsonify(error=message)
         else:
             response = app.make_response(render_template(
-                "error.html", status=429, title="Too many requests", message=message))
+                "error.html", status=429, title=_("Too many requests"), message=message))
         response.status_code = 429
         response.headers["Retry-After"] = retry
         return response

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from lxml import etree
 from markupsafe import Markup, escape
 
@@ -21,11 +22,13 @@ from indexer.tei import XML_ID, local, text_of
 from indexer.teidoc import PASSAGE_TAGS, Document, parse_target
 
 from .escaping import safe_url
+from .i18n import N_
 from .search.highlight import TermMatcher, mark
 from .textlang import mark_russian
 from .wording import passage_label
 
-STATUS_LABEL = {"inferred": "attribution inferred", "confirmed": "attribution confirmed"}
+STATUS_LABEL = {"inferred": N_("attribution inferred"),
+                "confirmed": N_("attribution confirmed")}
 
 
 @dataclass
@@ -186,18 +189,20 @@ class Renderer:
             items = Markup("").join(
                 Markup('<li><a class="cited-by-link" href="{}">{}</a> '
                        '<span class="status status-{}">{}</span></li>').format(
-                    c.href, c.label, c.status, STATUS_LABEL.get(c.status, c.status))
+                    c.href, c.label, c.status,
+                    _(STATUS_LABEL[c.status]) if c.status in STATUS_LABEL else c.status)
                 for c in back
             )
-            links = Markup('<aside class="cited-by" aria-label="Cited by">'
-                           '<span class="cited-by-title">Cited in</span><ul>{}</ul></aside>'
-                           ).format(items)
+            links = Markup('<aside class="cited-by" aria-label="{}">'
+                           '<span class="cited-by-title">{}</span><ul>{}</ul></aside>'
+                           ).format(_("Cited by"), _("Cited in"), items)
         # data-label: the passage in words ("paragraph 4"), for the reader's Cite and Bookmark
         return Markup(
             '<div class="passage passage-{kind}" id="{pid}" tabindex="-1" data-label="{label}">'
-            '{inner}{links}<a class="permalink" href="#{pid}" title="Link to this passage" '
-            'aria-label="Link to this passage">¶</a></div>'
-        ).format(kind=kind, pid=pid, inner=inner, links=links, label=passage_label(pid))
+            '{inner}{links}<a class="permalink" href="#{pid}" title="{link}" '
+            'aria-label="{link}">¶</a></div>'
+        ).format(kind=kind, pid=pid, inner=inner, links=links, label=passage_label(pid),
+                 link=_("Link to this passage"))
 
     # -- blocks -----------------------------------------------------------------------------
     def _div(self, el):
@@ -393,8 +398,8 @@ class Renderer:
             status=status, cert=el.get("cert", ""), extra=extra, trace=trace,
         ))
         title = text_of(bibl, frozenset()) if bibl is not None else ""
-        label = f"Footnote {n}: {title}" + (f" ({STATUS_LABEL[status]})" if status in
-                                            STATUS_LABEL else "")
+        label = _("Footnote %(n)s: %(title)s", n=n, title=title) + (
+            f" ({_(STATUS_LABEL[status])})" if status in STATUS_LABEL else "")
         return Markup(
             '<sup class="fn"><a id="{id}-ref" class="fn-link" href="{href}" title="{label}" '
             'aria-label="{label}" data-note="{id}">{n}</a></sup>'
