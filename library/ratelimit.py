@@ -36,7 +36,8 @@ LIMITED = {
 DEFAULT_BURST, DEFAULT_PER_MINUTE = 20, 60
 
 
-def _setting(name: str, default: float) -> float:
+def setting(name: str, default: float) -> float:
+    """A number from the environment, finite and not negative, else ``default``."""
     try:
         value = float(os.environ.get(name, default))
     except ValueError:
@@ -103,8 +104,8 @@ class Buckets:
 
 
 def init(app: Flask, home: Path | None) -> None:
-    burst = _setting("LIBRARY_RATE_BURST", DEFAULT_BURST)
-    per_minute = _setting("LIBRARY_RATE_PER_MINUTE", DEFAULT_PER_MINUTE)
+    burst = setting("LIBRARY_RATE_BURST", DEFAULT_BURST)
+    per_minute = setting("LIBRARY_RATE_PER_MINUTE", DEFAULT_PER_MINUTE)
     if burst == 0 or per_minute == 0:
         return
     path = None
@@ -124,14 +125,18 @@ def init(app: Flask, home: Path | None) -> None:
         wait = buckets.take(f"{kind} {request.remote_addr or '-'}")
         if wait <= 0:
             return None
-        retry = str(max(1, math.ceil(wait)))
-        message = _("Too many requests of this kind from your address; try again in "
-                    "%(seconds)s seconds.", seconds=retry)
-        if request.path.startswith("/api/"):
-            response = jsonify(error=message)
-        else:
-            response = app.make_response(render_template(
-                "error.html", status=429, title=_("Too many requests"), message=message))
-        response.status_code = 429
-        response.headers["Retry-After"] = retry
-        return response
+        retry = max(1, math.ceil(wait))
+        return too_many(app, _("Too many requests of this kind from your address; try again "
+                               "in %(seconds)s seconds.", seconds=retry), retry)
+
+
+def too_many(app: Flask, message: str, retry: int):
+    """A 429 saying ``message``, with ``Retry-After`` (JSON for the API, else a page)."""
+    if request.path.startswith("/api/"):
+        response = jsonify(error=message)
+    else:
+        response = app.make_response(render_template(
+            "error.html", status=429, title=_("Too many requests"), message=message))
+    response.status_code = 429
+    response.headers["Retry-After"] = str(retry)
+    return response

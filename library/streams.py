@@ -7,26 +7,20 @@ from asking too often; this keeps many clients together from taking the server."
 
 from __future__ import annotations
 
-import math
-import os
 import threading
 from collections.abc import Iterable, Iterator
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, g, request
 from flask_babel import gettext as _
 
-from .ratelimit import LIMITED
+from .ratelimit import LIMITED, setting, too_many
 
 DEFAULT_AT_ONCE = 1
 RETRY_SECONDS = 15  # about what a capped export takes to stream
 
 
 def at_once() -> int:
-    try:
-        n = float(os.environ.get("LIBRARY_EXPORTS_AT_ONCE", DEFAULT_AT_ONCE))
-    except ValueError:
-        return DEFAULT_AT_ONCE
-    return int(n) if math.isfinite(n) and n >= 0 else DEFAULT_AT_ONCE
+    return int(setting("LIBRARY_EXPORTS_AT_ONCE", DEFAULT_AT_ONCE))
 
 
 def init(app: Flask) -> None:
@@ -42,16 +36,8 @@ def init(app: Flask) -> None:
         if slots.acquire(blocking=False):
             g.export_slot = True
             return None
-        message = _("The server is making other exports; try again in %(seconds)s seconds.",
-                    seconds=RETRY_SECONDS)
-        if request.path.startswith("/api/"):
-            response = jsonify(error=message)
-        else:
-            response = app.make_response(render_template(
-                "error.html", status=429, title=_("Too many requests"), message=message))
-        response.status_code = 429
-        response.headers["Retry-After"] = str(RETRY_SECONDS)
-        return response
+        return too_many(app, _("The server is making other exports; try again in "
+                               "%(seconds)s seconds.", seconds=RETRY_SECONDS), RETRY_SECONDS)
 
     @app.after_request
     def hold_while_streaming(response):
