@@ -70,6 +70,7 @@ def _fold_word(word: str) -> str:
 
 fold_word = _fold_word  # one word as the analysers fold it
 
+
 class ExactAnalyzer:
     """Exact forms (folded only), every word kept: phrases, proximity, spelling suggestions."""
 

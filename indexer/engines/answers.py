@@ -49,10 +49,10 @@ _COUNTED = Kept(1_000_000, weigh=Counted.weight)
 
 def counted(generation: int, plan: Plan, count: Callable[[], Counted]) -> Counted:
     """What ``count()`` counts for ``plan``'s query and filters in ``generation`` (its
-    ``SERIALS`` number), counted once
-    and kept. The key is everything the count depends on: the query tree and filters (frozen,
-    so hashable), how many best passages, whether persons are counted, and the bound on a
-    wildcard's words (a query refused under one bound is not answered from another's)."""
+    ``SERIALS`` number), counted once and kept. The key is everything the count depends on:
+    the query tree and filters (frozen, so hashable), how many best passages, whether persons
+    are counted, and the bound on a wildcard's words (a query refused under one bound is not
+    answered from another's)."""
     budget = plan.budget
     key = (generation, plan.query, plan.filters, max(plan.top, plan.ranked, 1),
            "persons" in plan.facets, budget.max_expansion if budget else None)

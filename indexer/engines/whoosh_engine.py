@@ -250,7 +250,6 @@ def to_whoosh(node: qt.Node, budget: Budget | None = None) -> wq.Query:
     raise TypeError(f"no Whoosh query for {node!r}")
 
 
-# -- reading -----------------------------------------------------------------------------------
 # -- scoring -----------------------------------------------------------------------------------
 class _BM25F(scoring.BM25F):
     """Whoosh's BM25F, the same scores, with each passage's field length read from an array
@@ -305,6 +304,7 @@ def _lengths(reader, fieldname: str) -> bytes | None:
 _LENGTHS = Kept(64_000_000, weigh=len)  # a byte per passage and field
 
 
+# -- reading -----------------------------------------------------------------------------------
 class _Generation:
     """One generation's per-passage arrays (document number of each passage; the persons
     each names, for passages naming any) and one row per document."""
@@ -315,7 +315,8 @@ class _Generation:
         n = reader.doc_count_all()
         ids = reader.column_reader("doc_id", translate=True) if n else []
         self.doc_ids: list[str] = []  # document number → doc_id
-        number: dict[str, int] = {}
+        self.number: dict[str, int] = {}  # doc_id → document number
+        number = self.number
         self.docnum_of = array("i", bytes(4 * n))  # passage → document number (-1: deleted)
         first: dict[str, int] = {}
         for docnum in range(n):
@@ -403,11 +404,12 @@ class _Best(ScoredCollector):
         self.best: dict[int, list[tuple[float, int]]] = {d: [] for d in wanted}
 
     def _collect(self, global_docnum, score):
-        heap = self.best.get(self.state.docnum_of[global_docnum])
+        d = self.state.docnum_of[global_docnum]
+        heap = self.best.get(d)
         if heap is None:
             return
         item = (score or 0.0, -global_docnum)  # ties: the earlier passage first
-        if len(heap) < self.wanted[self.state.docnum_of[global_docnum]]:
+        if len(heap) < self.wanted[d]:
             heapq.heappush(heap, item)
         elif item > heap[0]:
             heapq.heapreplace(heap, item)
@@ -455,7 +457,7 @@ class WhooshSession:
                       budget: Budget | None = None) -> dict[str, list[tuple[int, float]]]:
         """One pass over the matches of the documents asked for, each keeping its best: a
         search per document cost every segment's matchers for the whole query each time."""
-        number = {doc_id: i for i, doc_id in enumerate(self._state.doc_ids)}
+        number = self._state.number
         known = {doc_id: number[doc_id] for doc_id in wanted if doc_id in number}
         if not known:
             return {}
