@@ -66,7 +66,7 @@ def create_app(paths: Paths | None = None, prepare_index: bool = True) -> Flask:
     i18n.init(app)  # gettext in templates (_) and views
     app.register_blueprint(blueprint)
     ratelimit.init(app, paths.home)  # 429 past the limit on exports, traces, pictures, OAI
-    streams.init(app)  # 429 while this process streams its exports' quota
+    streams.init(app, paths.home)  # 429 while the server streams its exports' quota
 
     @app.after_request
     def security_headers(response):

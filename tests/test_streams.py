@@ -1,8 +1,14 @@
-"""Each server process streams at most ``LIBRARY_EXPORTS_AT_ONCE`` whole-result exports at
-once (library/streams.py): another is answered 429 with Retry-After until the first is done,
-whichever address asks; other pages are never refused for it."""
+"""A server streams at most ``LIBRARY_EXPORTS_AT_ONCE`` whole-result exports at once, across
+its worker processes (library/streams.py): another is answered 429 with Retry-After until the
+first is done, whichever address asks; other pages are never refused for it."""
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -45,3 +51,34 @@ def test_no_limit_when_set_to_zero(indexed_copy, monkeypatch):
     first = c.get("/search/export.csv?q=Stalin", buffered=False)
     assert c.get("/search/export.csv?q=Beria").status_code == 200
     first.close()
+
+
+HOLDER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from indexer.paths import Paths
+    from library.app import create_app
+    seeds, sources, home = map(Path, sys.argv[1:4])
+    app = create_app(Paths(seeds=seeds, sources=sources, home=home), prepare_index=False)
+    export = app.test_client().get("/search/export.csv?q=Stalin", buffered=False)
+    print(export.status_code, flush=True)
+    sys.stdin.read()  # streaming, until killed
+""")
+
+
+def test_the_slot_is_shared_by_processes_and_freed_when_one_dies(app, indexed_copy):
+    """Another worker process's export takes the slot; killed mid-export, it frees it."""
+    root = Path(__file__).resolve().parent.parent
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(indexed_copy.seeds), str(indexed_copy.sources),
+         str(indexed_copy.home)], cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True, env=dict(os.environ, LIBRARY_EXPORTS_AT_ONCE="1"))
+    try:
+        assert holder.stdout.readline().strip() == "200"
+        c = app.test_client()
+        assert c.get("/search/export.ris?q=Beria").status_code == 429
+        assert c.get("/search?q=Beria").status_code == 200
+    finally:
+        holder.kill()
+        holder.wait()
+    assert c.get("/search/export.ris?q=Beria").status_code == 200

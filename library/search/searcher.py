@@ -23,6 +23,7 @@ from pathlib import Path
 from indexer import engines
 from indexer import querytree as qt
 from indexer.analysis import TextAnalyzer
+from indexer.engines.kept import Kept
 from indexer.generations import Generations
 from indexer.index import ensure_index
 from indexer.persons import REGISTER_ID, Register
@@ -59,6 +60,19 @@ SORTS = {"relevance": "relevance", "date": "date, oldest first",
          "date-desc": "date, newest first", "title": "title"}
 PASSAGES_PER_DOC = 3
 RANKED = 50  # passage ids by score reported with a response (the relevance test reads them)
+
+
+def _weight(response: SearchResponse) -> int:
+    """Roughly the characters a kept answer holds (its passages' texts dominate)."""
+    return 2_000 + sum(len(p.text) for g in response.groups for p in g.passages)
+
+
+# Answers as shown, per index generation: (generation serial, request) → response. Readers ask
+# for the same pages again (the essay's names, a person's page, the next page and back), and
+# making a page's snippets and KWIC lines from long memoir chapters costs more than counting;
+# a generation never changes, so an answer kept for it is never stale. About 64 MB of
+# passage text per process (Solr's queryResultCache and documentCache, in one).
+_ANSWERED = Kept(32_000_000, _weight)
 
 
 class _Links:
@@ -140,14 +154,25 @@ class Searcher:
         return self._snapshots.get(s.generation, lambda: _Links(s))
 
     # -- search -------------------------------------------------------------------------------
-    def search(self, req: SearchRequest) -> SearchResponse:
+    def search(self, req: SearchRequest, keep: bool = True) -> SearchResponse:
+        """The page of results ``req`` asks for. Kept for the index generation unless ``keep``
+        is False (an export's pages, read once, would push out what readers ask again)."""
         parsed = self.builder.build(req.q)
         # the session first: a generation's state is read when it is opened, not on the
         # request's time
         with self.session() as s:
             self._state(s)
+            key = (s.serial, parsed.text, tuple(sorted((k, tuple(v)) for k, v in
+                                                       req.filters.items())),
+                   req.sort, req.page, req.per_page, req.within, req.documents_only)
+            kept = _ANSWERED.get(key) if keep else None
+            if kept is not None:
+                return kept
             with limits.budget(limits.seconds_for(parsed.query)):
-                return self._search(s, parsed, req)
+                response = self._search(s, parsed, req)
+            if keep:
+                _ANSWERED.put(key, response)
+            return response
 
     def _search(self, s, parsed: ParsedQuery, req: SearchRequest) -> SearchResponse:
         snap = self._state(s)
