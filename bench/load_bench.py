@@ -3,7 +3,7 @@ in the same run, on the same library.
 
     python bench/load_bench.py [--clients 32] [--seconds 60] [--workers 2] [--no-kremlin]
         [--mix realistic|search] [--copies N] [--servers gunicorn,waitress,dev]
-        [--library DIR] [--vary]
+        [--library DIR] [--vary] [--cold]
 
 The library is the committed store plus the Kremlin CSV (816 documents) imported into a
 temporary copy. Each server in turn (gunicorn as ``library serve`` runs it, waitress, and
@@ -109,6 +109,18 @@ def _environment(home: Path) -> dict:
 def reuse(home: Path) -> tuple[dict, list[str]]:
     """A library ``prepare`` made in an earlier run (``--library``)."""
     return _environment(home), _documents(home)
+
+
+def wait_warmed(log: Path, processes: int, most: float = 300) -> float:
+    """Seconds until ``processes`` serving processes have logged their warming (the pictures
+    and busiest person pages made ahead, as after any start): the load measures a server
+    ready to serve, not its first minute (``--cold`` measures that)."""
+    started = time.monotonic()
+    while time.monotonic() - started < most:
+        if log.read_text(errors="replace").count("warmed ") >= processes:
+            break
+        time.sleep(0.5)
+    return time.monotonic() - started
 
 
 def server_command(kind: str, port: int, workers: int, threads: int) -> list[str]:
@@ -310,6 +322,8 @@ def main() -> int:
     ap.add_argument("--library", type=Path, default=None,
                     help="prepare the library in this folder, or reuse it when it is there "
                          "(a library of 10,000 documents takes a while to import)")
+    ap.add_argument("--cold", action="store_true",
+                    help="start the load as soon as the server answers, before its warming")
     ap.add_argument("--vary", action="store_true",
                     help="make every search a query the server has not counted (a word no "
                          "passage holds ORed in): the cost of searches never asked before")
@@ -340,6 +354,10 @@ def main() -> int:
                                         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
             try:
                 wait_up(f"http://127.0.0.1:{port}", proc)
+                if not args.cold:
+                    waited = wait_warmed(home / f"{kind}.log",
+                                         {"gunicorn": args.workers, "dev": 1}.get(kind, 0))
+                    print(f"{kind}: warmed (library/warming.py) {waited:.0f} s after answering")
                 load(port, 4, 3, ids, args.mix)  # warm the caches: searchers, documents
                 rows[kind] = load(port, args.clients, args.seconds, ids, args.mix, args.vary)
             finally:

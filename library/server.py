@@ -19,6 +19,8 @@ import os
 from indexer.index import ensure_index, left_out_files
 from indexer.paths import Paths
 
+from . import warming
+
 log = logging.getLogger("library.server")
 
 
@@ -43,6 +45,7 @@ def serve(paths: Paths, host: str, port: int, workers: int, threads: int = 4,
     prepare(paths)
     if dev:
         app = create_app(paths, prepare_index=False)
+        warming.start(app)
         log.info("development server on http://%s:%d/ (not for production)", host, port)
         app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
         return
@@ -64,7 +67,9 @@ def serve(paths: Paths, host: str, port: int, workers: int, threads: int = 4,
 
         def load(self):
             # a worker that replaces one that died checks the index again (it may be why)
-            return create_app(paths)
+            app = create_app(paths)
+            warming.start(app)  # the pictures and busiest person pages, ahead of readers
+            return app
 
     log.info("serving the library on http://%s:%d/ (gunicorn, %d workers × %d threads)",
              host, port, workers, threads)
