@@ -103,6 +103,21 @@ def test_a_search_past_its_time_budget_is_refused(s):
     assert s.search(SearchRequest("Stalin OR Beria OR war")).total > 0  # budget gone with it
 
 
+def test_the_budget_counts_the_search_s_own_work_and_caps_its_waiting():
+    """Waiting for a core (a busy server) does not spend a budget; working does, and waiting
+    ends at WALL_FACTOR times the budget."""
+    with limits.budget(0.3):
+        time.sleep(0.35)  # waiting: no CPU
+        limits.check()
+        with pytest.raises(limits.QueryTooSlow):
+            started = time.thread_time()
+            while time.thread_time() - started < 0.4:  # working
+                limits.check()
+    with limits.budget(0.2), pytest.raises(limits.QueryTooSlow):
+        time.sleep(0.2 * limits.WALL_FACTOR + 0.05)
+        limits.check()
+
+
 def test_query_seconds_from_the_environment(monkeypatch):
     monkeypatch.setenv("LIBRARY_QUERY_SECONDS", "0.5")
     assert limits.query_seconds() == 0.5

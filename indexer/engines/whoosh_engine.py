@@ -30,9 +30,8 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.collectors import (
     Collector,
     ScoredCollector,
-    TimeLimit,
-    TimeLimitCollector,
     TopCollector,
+    WrappingCollector,
 )
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -358,6 +357,25 @@ class _Generation:
                 int(stored.get("year_to") or 0))
 
 
+class _Budgeted(WrappingCollector):
+    """A collector that checks the search's budget every ``EVERY`` matches. Whoosh's
+    TimeLimitCollector watches the wall clock from a timer thread; the budget also counts the
+    search thread's own CPU time, which only that thread can read."""
+
+    EVERY = 256
+
+    def __init__(self, child: Collector, budget: Budget):
+        super().__init__(child)
+        self._check = budget.check
+
+    def collect_matches(self) -> None:
+        child, check = self.child, self._check
+        for n, sub_docnum in enumerate(child.matches(), start=1):
+            child.collect(sub_docnum)
+            if not n % self.EVERY:
+                check()
+
+
 class _Counting(TopCollector):
     """Whoosh's top-N collector that also counts every match by document (and the documents
     per person named). Score-skipping is off: it would leave matches uncounted."""
@@ -429,21 +447,11 @@ class WhooshSession:
 
     def _run(self, q, collector, budget: Budget | None):
         """``collector`` over the matches of ``q``, stopped when the budget runs out."""
-        left = budget.remaining() if budget else None
-        if left is None:
+        if budget is None:
             self.s.search_with_collector(q, collector)
             return
         budget.check()
-        # use_alarm=False: SIGALRM would only work in the main thread and would leave a
-        # handler installed after the search; the timer thread flips a flag
-        timed = TimeLimitCollector(collector, timelimit=max(left, 0.01), use_alarm=False)
-        try:
-            self.s.search_with_collector(q, timed)
-        except TimeLimit:
-            raise budget.on_timeout() from None
-        finally:
-            if timed.timer:
-                timed.timer.cancel()
+        self.s.search_with_collector(q, _Budgeted(collector, budget))
         budget.check()  # expanding terms before the collect loop is not timed
 
     def search(self, query: qt.Node, limit: int, budget: Budget | None = None

@@ -164,7 +164,8 @@ class Searcher:
             self._state(s)
             key = (s.serial, parsed.text, tuple(sorted((k, tuple(v)) for k, v in
                                                        req.filters.items())),
-                   req.sort, req.page, req.per_page, req.within, req.documents_only)
+                   req.sort, req.page, req.per_page, req.within, req.documents_only,
+                   limits.MAX_EXPANSION)  # a query refused under one bound is not another's
             kept = _ANSWERED.get(key) if keep else None
             if kept is not None:
                 return kept
