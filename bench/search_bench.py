@@ -50,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import tantivy  # noqa: E402
+from load_bench import wait_warmed  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.analysis import STOP_WORDS, StemmingAnalyzer  # noqa: E402
 from whoosh.fields import ID, TEXT, Schema  # noqa: E402
@@ -59,6 +60,7 @@ from indexer.chunker import split_sentences  # noqa: E402
 from indexer.header import HeaderRecord, tei_document  # noqa: E402
 from indexer.index import update_index  # noqa: E402
 from indexer.tei import XML_ID, E, serialize  # noqa: E402
+from library.server import default_workers  # noqa: E402
 
 DATA = ROOT / "bench" / "data" / "kremlin-en-2021-2022.csv"
 NAME_QUERIES = ["Путин", "Poutine", "Зеленский", "Selenskyj", "Мишустин", "Собянин", "Kadyrow",
@@ -295,9 +297,11 @@ def serve_and_time(engine: str, store: Path, home: Path, queries: dict) -> dict:
     port = free_port()
     env = dict(os.environ, LIBRARY_SOURCES=str(store), LIBRARY_HOME=str(home),
                LIBRARY_ENGINE=engine)
-    server = subprocess.Popen([sys.executable, "-m", "library.cli", "serve", "--port",
-                               str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    log = home / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([sys.executable, "-m", "library.cli", "serve", "--port",
+                                   str(port)], cwd=ROOT, env=env, stdout=out,
+                                  stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 1800
@@ -309,6 +313,9 @@ def serve_and_time(engine: str, store: Path, home: Path, queries: dict) -> dict:
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("library serve did not start") from None
                 time.sleep(0.5)
+        # each process's warming (library/warming.py) done, as on a server that has started
+        print(f"  {engine}: warmed {wait_warmed(log, default_workers()):.0f} s after "
+              "answering", flush=True)
         for _ in range(4):  # every worker opens the index and warms its caches
             for q in ("government", "Putin", "economy AND growth"):
                 urllib.request.urlopen(f"{base}/api/search?q={urllib.parse.quote(q)}").read()
