@@ -190,3 +190,36 @@ def test_a_quotation_is_traced_once_per_generation(repo_paths, monkeypatch):
     other, _ = tracer.trace(quote, limit=2)
     assert first and again == first and other == first[:2]
     assert calls == [quote, quote]  # the second limit is another question
+
+
+def test_whoosh_matches_a_query_asked_again_once_with_the_same_scores(tmp_path):
+    """``Or(Q, And(Q, Not(X))^f)`` (the ranking's "own text first") is matched in one pass over
+    Q, and every score is the float Whoosh's two passes gave."""
+    from whoosh import query as wq
+
+    from indexer.engines.whoosh_engine import _AskedAgain, to_whoosh
+    writer = engines.get("whoosh").create(tmp_path, frozenset())
+    for doc in range(12):
+        for n, kind in enumerate(("bibl", "p", "p", "editorial", "p")):
+            rec = record(n, doc, "alpha " + "filler " * (n * 5 + doc) + "beta " * (doc % 3))
+            add(writer, "whoosh", dict(rec, kind=kind))
+    writer.commit()
+    reader = engines.get("whoosh").reader(tmp_path)
+    theirs = qt.Or((qt.Term("kind", "bibl"), qt.Term("kind", "editorial")))
+    for q in (qt.Term("text", "alpha"), qt.Or((qt.Term("text", "beta"), qt.Term("text", "filler"))),
+              qt.And((qt.Term("text", "alpha"), qt.Term("text", "beta")))):
+        tree = qt.Or((q, qt.And((q, qt.Not(theirs)), 0.5)))
+        once = to_whoosh(tree)
+        assert isinstance(once, _AskedAgain)
+        twice = wq.Or([to_whoosh(item) for item in tree.items])
+        with reader.session() as s:
+            want = {h.docnum: h.score for h in s.s.search(twice, limit=None)}
+            got = {h.docnum: h.score for h in s.s.search(once, limit=None)}
+            assert len(want) > 10 and got == want  # the same floats, not merely close
+            in_d4 = s.s.search(wq.And([twice, wq.Term("doc_id", "d4")]), limit=3)
+            assert s.best_passages(tree, {"d4": 3})["d4"] == [(h.docnum, h.score)
+                                                              for h in in_d4]
+    # another shape is left to Whoosh
+    other = qt.Or((qt.Term("text", "alpha"), qt.And((qt.Term("text", "beta"), qt.Not(theirs)),
+                                                     0.5)))
+    assert not isinstance(to_whoosh(other), _AskedAgain)

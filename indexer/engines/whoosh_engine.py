@@ -35,7 +35,7 @@ from whoosh.collectors import (
 )
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar
+from whoosh.matching import ListMatcher, NullMatcher, ReadTooFar, WrappingMatcher
 from whoosh.util.numeric import byte_to_length
 
 from .. import querytree as qt
@@ -223,6 +223,10 @@ def _bounded(q: wq.Query, typed: str, budget: Budget) -> wq.Query:
 def to_whoosh(node: qt.Node, budget: Budget | None = None) -> wq.Query:
     budget = budget or Budget()
     b = node.boost
+    again = _asked_again(node)
+    if again is not None:
+        query, unless, factor = again
+        return _AskedAgain(to_whoosh(query, budget), to_whoosh(unless, budget), factor)
     if isinstance(node, qt.Term):
         return wq.Term(node.field, node.text, boost=b)
     if isinstance(node, qt.Phrase):
@@ -247,6 +251,90 @@ def to_whoosh(node: qt.Node, budget: Budget | None = None) -> wq.Query:
     if isinstance(node, qt.And):
         return wq.And([to_whoosh(n, budget) for n in node.items], boost=b)
     raise TypeError(f"no Whoosh query for {node!r}")
+
+
+# -- a query asked again ----------------------------------------------------------------------
+def _asked_again(node: qt.Node) -> tuple[qt.Node, qt.Node, float] | None:
+    """(Q, X, f) when ``node`` is ``Or(Q, And(Q, Not(X))^f)``: a query ORed with itself
+    restricted (the ranking's "own text first"), which Whoosh would match twice."""
+    if not (isinstance(node, qt.Or) and len(node.items) == 2 and node.boost == 1.0
+            and node.scale is None):
+        return None
+    query, second = node.items
+    if not (isinstance(second, qt.And) and len(second.items) == 2
+            and second.items[0] == query and isinstance(second.items[1], qt.Not)
+            and second.items[1].boost == 1.0):
+        return None
+    return query, second.items[1].item, second.boost
+
+
+class _AskedAgain(wq.Query):
+    """``Or(Q, And(Q, Not(X))^f)`` in one pass over Q's matches. Whoosh matched Q twice, and
+    the union of the two cost a common word's first count half its time. The scores are
+    Whoosh's own, the same floats: a match of Q that X does not match scores
+    ``s + (s + 1.0) * f``, its score plus the boosted intersection's (Q's score plus the
+    inverse matcher's weight of 1.0); one that X matches scores ``s``."""
+
+    def __init__(self, query: wq.Query, unless: wq.Query, factor: float):
+        self.query, self.unless, self.factor = query, unless, factor
+        self.boost = 1.0
+
+    def __eq__(self, other) -> bool:
+        return (type(other) is _AskedAgain and self.query == other.query
+                and self.unless == other.unless and self.factor == other.factor)
+
+    def __hash__(self) -> int:
+        return hash((self.query, self.unless, self.factor))
+
+    def __repr__(self) -> str:
+        return f"_AskedAgain({self.query!r}, unless={self.unless!r}, factor={self.factor})"
+
+    def children(self):
+        return [self.query, self.unless]
+
+    def estimate_size(self, ixreader) -> int:
+        return self.query.estimate_size(ixreader)
+
+    def matcher(self, searcher, context=None):
+        m = self.query.matcher(searcher, context)
+        if not m.is_active():
+            return m
+        return _AskedAgainMatcher(m, self._excluded(searcher), self.factor)
+
+    def _excluded(self, searcher) -> frozenset[int]:
+        """The passages of this segment X matches (a few per document), kept per segment."""
+        reader = searcher.reader()
+        segment = reader.segment() if hasattr(reader, "segment") else None
+        key = (segment.segment_id(), repr(self.unless)) if segment is not None else None
+        found = _EXCLUDED.get(key) if key else None
+        if found is None:
+            m = self.unless.matcher(searcher, searcher.boolean_context())
+            found = frozenset(m.all_ids()) if m.is_active() else frozenset()
+            if key:
+                _EXCLUDED.put(key, found)
+        return found
+
+
+_EXCLUDED = Kept(4_000_000, weigh=lambda ids: len(ids) + 1)  # passage numbers held
+
+
+class _AskedAgainMatcher(WrappingMatcher):
+    def __init__(self, child, excluded: frozenset[int], factor: float):
+        super().__init__(child)
+        self._excluded, self._factor = excluded, factor
+
+    def _replacement(self, newchild):
+        return _AskedAgainMatcher(newchild, self._excluded, self._factor)
+
+    def copy(self):
+        return _AskedAgainMatcher(self.child.copy(), self._excluded, self._factor)
+
+    def supports_block_quality(self) -> bool:
+        return False  # the child's block bounds do not bound these scores
+
+    def score(self) -> float:
+        s = self.child.score()
+        return s if self.child.id() in self._excluded else s + (s + 1.0) * self._factor
 
 
 # -- scoring -----------------------------------------------------------------------------------
