@@ -36,7 +36,7 @@ from .formats import (
     Metadata,
     RefusedInput,
 )
-from .formats.compose import compose, document_date, enrich_tei
+from .formats.compose import bounded_paragraphs, compose, document_date, enrich_tei
 from .formats.tei import slug
 from .header import CNE_LABEL
 from .index import ensure_index, update_index
@@ -297,6 +297,8 @@ class Importer(Pipeline):
             title_from = "the manifest"
             ex = replace(ex, notes=[n if n != f"title from {ex.title_from}"
                                     else "title from the manifest" for n in ex.notes])
+        if ex.tei is None:
+            ex = bounded_paragraphs(ex)
         warnings = list(ex.warnings) if ex.tei is not None else []  # schema messages
         plain = list(ex.warnings) if ex.tei is None else []  # e.g. a page rendered smaller
         given = meta.rights or (ex.rights if ex.tei is None else "")

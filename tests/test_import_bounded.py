@@ -105,3 +105,29 @@ def test_csv_and_text_streams_read_every_line_ending(tmp_path):
     assert [r.title for r in got] == ["One", "Two"]
     (doc,) = text.read(Path("t.txt"), b"Head\r\rPara one\rcontinued\r\rPara two", None)
     assert [b.text for b in doc.blocks] == ["Head", "Para one continued", "Para two"]
+
+
+def test_a_paragraph_the_source_lost_is_cut_into_passages_and_said(scratch, tmp_path):
+    """A CSV body of one 40,000-character line (a transcript whose paragraphs the source lost)
+    becomes passages of whole sentences, with a warning and a provenance note; a body of
+    ordinary paragraphs is kept as it is."""
+    from indexer.formats.compose import LONG_PARAGRAPH
+    sentence = "The President spoke about the harvest of {n} and the roads of Quixote county. "
+    body = "".join(sentence.format(n=i) for i in range(500))
+    assert len(body) > 9 * LONG_PARAGRAPH
+    rows = tmp_path / "transcripts.csv"
+    rows.write_text('title,body\nLong transcript,"' + body + '"\nShort note,"A short note '
+                    'about Quokkas."\n', encoding="utf-8")
+    report = run_import(scratch, rows)
+    long_one, short = sorted(report.imported, key=lambda d: "long" not in d.doc_id)
+    doc = read_document(scratch.sources / f"{long_one.doc_id}.xml")
+    texts = [p.text for p in doc.passages if p.kind == "p"]
+    assert len(texts) > 20 and max(len(t) for t in texts) <= 1_000
+    assert " ".join(texts) == " ".join(body.split())  # every word kept, in order
+    assert all(t.endswith(".") for t in texts)  # cut between sentences
+    assert f"cut into {len(texts)} passages" in long_one.warning, long_one.warning
+    assert "paragraph breaks" in doc.provenance
+    short_doc = read_document(scratch.sources / f"{short.doc_id}.xml")
+    assert [p.text for p in short_doc.passages if p.kind == "p"] == [
+        "A short note about Quokkas."]
+    assert "paragraph breaks" not in short.warning

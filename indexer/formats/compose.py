@@ -9,11 +9,12 @@ from dataclasses import replace
 
 from lxml import etree
 
+from ..chunker import sentences
 from ..dates import date_element, try_parse
 from ..header import LANGUAGES, HeaderRecord, availability_element, tei_document
 from ..rights import map_rights
 from ..tei import NS, TEI_NS, XML_ID, XML_LANG, E, tag
-from . import Extracted, Metadata
+from . import Block, Extracted, Metadata
 from .tei import add_ids
 
 DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
@@ -47,6 +48,33 @@ def document_date(value: str) -> str:
 
 
 DEFAULT_COLLECTION = "Imported"
+
+
+# A paragraph longer than this is a text whose paragraphs the source lost (a transcript of
+# 177,379 characters on one line of a CSV file): as one passage it would be a useless citation
+# and search hit, and every search showing it would read all of it to find its matches.
+LONG_PARAGRAPH = 4_000
+
+
+def bounded_paragraphs(ex: Extracted) -> Extracted:
+    """``ex`` with each paragraph over ``LONG_PARAGRAPH`` characters cut into runs of whole
+    sentences of paragraph size (``chunker.sentences``, as scraped texts are cut), said in its
+    provenance notes and its warnings."""
+    blocks: list[Block] = []
+    cut, pieces, longest = 0, 0, 0
+    for block in ex.blocks:
+        if block.kind != "p" or len(block.text) <= LONG_PARAGRAPH:
+            blocks.append(block)
+            continue
+        runs = sentences(block.text)
+        blocks.extend(Block("p", run, block.lang) for run in runs)
+        cut, pieces, longest = cut + 1, pieces + len(runs), max(longest, len(block.text))
+    if not cut:
+        return ex
+    said = (f"{cut} paragraph(s) of over {LONG_PARAGRAPH:,} characters (the longest "
+            f"{longest:,}; the source kept no paragraph breaks) cut into {pieces} passages of "
+            "whole sentences")
+    return replace(ex, blocks=blocks, notes=[*ex.notes, said], warnings=[*ex.warnings, said])
 
 
 def compose(doc_id: str, ex: Extracted, meta: Metadata, original: tuple[str, str],
