@@ -54,19 +54,22 @@ DEFAULT_COLLECTION = "Imported"
 # 177,379 characters on one line of a CSV file): as one passage it would be a useless citation
 # and search hit, and every search showing it would read all of it to find its matches.
 LONG_PARAGRAPH = 4_000
+# ... cut into runs of whole sentences of about this many characters (a long paragraph: more
+# passages would multiply every common word's matches, and their cost on a large store)
+RUN, MOST = 1_500, 2_500
 
 
 def bounded_paragraphs(ex: Extracted) -> Extracted:
     """``ex`` with each paragraph over ``LONG_PARAGRAPH`` characters cut into runs of whole
-    sentences of paragraph size (``chunker.sentences``, as scraped texts are cut), said in its
-    provenance notes and its warnings."""
+    sentences of about ``RUN`` characters (``chunker.sentences``), said in its provenance notes
+    and its warnings."""
     blocks: list[Block] = []
     cut, pieces, longest = 0, 0, 0
     for block in ex.blocks:
         if block.kind != "p" or len(block.text) <= LONG_PARAGRAPH:
             blocks.append(block)
             continue
-        runs = sentences(block.text)
+        runs = sentences(block.text, RUN, MOST)
         blocks.extend(Block("p", run, block.lang) for run in runs)
         cut, pieces, longest = cut + 1, pieces + len(runs), max(longest, len(block.text))
     if not cut:
