@@ -51,7 +51,7 @@ DEFAULT_COLLECTION = "Imported"
 
 
 # A paragraph longer than this is a text whose paragraphs the source lost (a transcript of
-# 177,379 characters on one line of a CSV file): as one passage it would be a useless citation
+# 176,484 characters on one line of a CSV file): as one passage it would be a useless citation
 # and search hit, and every search showing it would read all of it to find its matches.
 LONG_PARAGRAPH = 4_000
 # ... cut into runs of whole sentences of about this many characters (a long paragraph: more
