@@ -32,26 +32,41 @@ def at_once() -> int:
 
 
 class Slots:
-    """``n`` slots shared by every process of a server (lock files in ``folder``)."""
+    """``n`` slots shared by every process of a server (lock files in ``folder``). Where the
+    files cannot be used (a read-only home), the slots are this process's own, as before: the
+    limit never turns into an error of its own."""
 
     def __init__(self, folder: Path, n: int):
-        folder.mkdir(parents=True, exist_ok=True)
-        self._paths = [folder / f"export-{i}.lock" for i in range(n)]
+        self._own = threading.BoundedSemaphore(n)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._paths: list[Path] = [folder / f"export-{i}.lock" for i in range(n)]
+        except OSError:
+            self._paths = []
 
     def acquire(self) -> int | None:
-        """A held slot (an open, locked file), or None when every slot is taken."""
+        """A held slot (an open, locked file, or -1 for one of this process's own), or None
+        when every slot is taken."""
         for path in self._paths:
-            fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError:
+                break
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return fd
-            except BlockingIOError:
+            except OSError:  # taken (BlockingIOError), or the file system refuses locks
                 os.close(fd)
-        return None
+        else:
+            if self._paths:
+                return None
+        return -1 if self._own.acquire(blocking=False) else None
 
-    @staticmethod
-    def release(fd: int) -> None:
-        os.close(fd)  # closing the file lets go of its lock
+    def release(self, held: int) -> None:
+        if held == -1:
+            self._own.release()
+        else:
+            os.close(held)  # closing the file lets go of its lock
 
 
 def init(app: Flask, home: Path) -> None:

@@ -82,3 +82,14 @@ def test_the_slot_is_shared_by_processes_and_freed_when_one_dies(app, indexed_co
         holder.kill()
         holder.wait()
     assert c.get("/search/export.ris?q=Beria").status_code == 200
+
+
+def test_slots_fall_back_to_the_process_where_no_lock_file_can_be_made(tmp_path):
+    from library.streams import Slots
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    slots = Slots(blocked / "exports", 1)  # its folder cannot be made
+    held = slots.acquire()
+    assert held is not None and slots.acquire() is None
+    slots.release(held)
+    assert slots.acquire() is not None

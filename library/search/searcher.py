@@ -70,8 +70,8 @@ def _weight(response: SearchResponse) -> int:
 # Answers as shown, per index generation: (generation serial, request) → response. Readers ask
 # for the same pages again (the essay's names, a person's page, the next page and back), and
 # making a page's snippets and KWIC lines from long memoir chapters costs more than counting;
-# a generation never changes, so an answer kept for it is never stale. About 64 MB of
-# passage text per process (Solr's queryResultCache and documentCache, in one).
+# a generation never changes, so an answer kept for it is never stale. About 32 million
+# characters of passage text per process (Solr's queryResultCache and documentCache, in one).
 _ANSWERED = Kept(32_000_000, _weight)
 
 
