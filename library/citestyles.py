@@ -12,6 +12,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -55,40 +56,36 @@ class Formatted:
     bibliography: Markup  # the entry of the list of works cited
 
 
-# citeproc-py evaluates an XPath each time an element looks up a macro, its layout or a
-# locale's term: 21,000 evaluations for 40 references, 40% of a document page's time. The
-# styles and locales are parsed once and never change while rendering, so each (element,
-# expression) is evaluated once. The element is kept with its answer: lxml then hands out
-# the same element object for that node, so its id keeps naming it.
-_FOUND: dict[tuple[int, str], tuple[object, list]] = {}
+# citeproc-py works out again, on every rendering, what depends on the style alone: it
+# evaluates an XPath each time an element looks up a macro, its layout or a locale's term
+# (21,000 evaluations for 40 references, 40% of a document page's time), and whether an
+# element calls a variable, down its whole subtree, for every child of every group it renders
+# (3,500 calls a reference). The styles and locales are parsed once and never change while
+# rendering, so each answer is kept per (element, question). The element is kept with its
+# answer: lxml then hands out the same element object for that node, so its id keeps naming it.
+_KEPT: dict[tuple[int, str], tuple[object, object]] = {}
+
+
+def _per_element(element, question: str, answer: Callable[[], object]):
+    kept = _KEPT.get((id(element), question))
+    if kept is None or kept[0] is not element:
+        if len(_KEPT) > 20_000:  # three styles need about 2,400; never grow without bound
+            _KEPT.clear()
+        kept = _KEPT[(id(element), question)] = (element, answer())
+    return kept[1]
 
 
 def _xpath_search(self, expression: str) -> list:
-    kept = _FOUND.get((id(self), expression))
-    if kept is None or kept[0] is not self:
-        if len(_FOUND) > 20_000:  # three styles need about 500; never grow without bound
-            _FOUND.clear()
-        kept = _FOUND[(id(self), expression)] = (
-            self, self.xpath(expression, namespaces=self.nsmap))
-    return kept[1]
+    return _per_element(self, expression,
+                        lambda: self.xpath(expression, namespaces=self.nsmap))
 
 
 citeproc_model.CitationStylesElement.xpath_search = _xpath_search
 
-# Whether an element calls a variable depends on the style alone (its attributes, children and
-# macros), yet citeproc-py works it out again, down the whole subtree, for every child of
-# every group it renders: 3,500 calls a reference. Kept per element, as above.
-_CALLS: dict[int, tuple[object, bool]] = {}
-
 
 def _kept_calls(calls_variable):
     def kept(self) -> bool:
-        found = _CALLS.get(id(self))
-        if found is None or found[0] is not self:
-            if len(_CALLS) > 20_000:
-                _CALLS.clear()
-            found = _CALLS[id(self)] = (self, calls_variable(self))
-        return found[1]
+        return _per_element(self, "calls_variable()", lambda: calls_variable(self))
     return kept
 
 
