@@ -87,7 +87,6 @@ class Budget:
     check: Callable[[], None] = lambda: None
     remaining: Callable[[], float | None] = lambda: None
     max_expansion: int = 1_000
-    on_timeout: Callable[[], BaseException] = field(default=lambda: TimeoutError())
 
 
 @dataclass

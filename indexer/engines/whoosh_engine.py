@@ -198,11 +198,18 @@ _EXPANDED = Kept(512)
 _MATCHED = Kept(8_000_000, weigh=len)
 
 
+def _segment_id(reader) -> str | None:
+    """The id of the one segment ``reader`` reads, the key of what is kept for it; None for a
+    reader over several segments (nothing kept)."""
+    segment = reader.segment() if hasattr(reader, "segment") else None
+    return segment.segment_id() if segment is not None else None
+
+
 def _expansion_key(q: wq.Query, ixreader, limit: int) -> tuple | None:
-    segment = ixreader.segment()  # None for a reader over several segments: not kept
+    segment = _segment_id(ixreader)
     if segment is None:
         return None
-    return (segment.segment_id(), type(q).__name__, q.fieldname, q.text,
+    return (segment, type(q).__name__, q.fieldname, q.text,
             getattr(q, "maxdist", None), getattr(q, "prefixlength", None), limit)
 
 
@@ -303,9 +310,8 @@ class _AskedAgain(wq.Query):
 
     def _excluded(self, searcher) -> frozenset[int]:
         """The passages of this segment X matches (a few per document), kept per segment."""
-        reader = searcher.reader()
-        segment = reader.segment() if hasattr(reader, "segment") else None
-        key = (segment.segment_id(), repr(self.unless)) if segment is not None else None
+        segment = _segment_id(searcher.reader())
+        key = (segment, repr(self.unless)) if segment is not None else None
         found = _EXCLUDED.get(key) if key else None
         if found is None:
             m = self.unless.matcher(searcher, searcher.boolean_context())
@@ -368,10 +374,10 @@ def _lengths(reader, fieldname: str) -> bytes | None:
     """One segment's length bytes of ``fieldname`` (one per passage), read once and kept; None
     where the segment's files are not laid out as whoosh3 writes them (Whoosh's own path is
     then used)."""
-    segment = reader.segment() if hasattr(reader, "segment") else None
+    segment = _segment_id(reader)
     if segment is None:
         return None
-    key = (segment.segment_id(), fieldname)
+    key = (segment, fieldname)
     got = _LENGTHS.get(key)
     if got is None:
         try:
@@ -528,7 +534,7 @@ class WhooshSession:
         self._reader = reader
         self.s = searcher
         self.generation = (reader.citations.latest_generation(),
-                           *(r.segment().segment_id() if r.segment() else "" for r, _ in
+                           *(_segment_id(r) or "" for r, _ in
                              searcher.reader().leaf_readers()))
         self._state = reader.state(self.generation, searcher)
         self.serial = self._state.serial

@@ -112,7 +112,4 @@ def remaining() -> float | None:
 
 def engine_budget() -> Budget:
     """This search's budget as the engine adapters take it."""
-    current = _deadline.get()
-    seconds = current[2] if current else query_seconds()
-    return Budget(check=check, remaining=remaining, max_expansion=MAX_EXPANSION,
-                  on_timeout=lambda: QueryTooSlow(seconds))
+    return Budget(check=check, remaining=remaining, max_expansion=MAX_EXPANSION)
