@@ -166,14 +166,13 @@ class Searcher:
                                                        req.filters.items())),
                    req.sort, req.page, req.per_page, req.within, req.documents_only,
                    limits.MAX_EXPANSION)  # a query refused under one bound is not another's
-            kept = _ANSWERED.get(key) if keep else None
-            if kept is not None:
-                return kept
             with limits.budget(limits.seconds_for(parsed.query)):
-                response = self._search(s, parsed, req)
-            if keep:
-                _ANSWERED.put(key, response)
-            return response
+                if not keep:
+                    return self._search(s, parsed, req)
+                # readers asking for the same page at once wait (within their budget) for the
+                # first to make it, as they do for a count
+                return _ANSWERED.compute(key, lambda: self._search(s, parsed, req),
+                                         limits.remaining)
 
     def _search(self, s, parsed: ParsedQuery, req: SearchRequest) -> SearchResponse:
         snap = self._state(s)
