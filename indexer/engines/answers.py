@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .. import querytree as qt
-from . import MULTI, PER_DOCUMENT, Answer, DocumentHits, DocumentInfo, Plan
+from . import PER_DOCUMENT, Answer, DocumentHits, DocumentInfo, Plan
 from .kept import Kept
 
 
@@ -63,10 +63,6 @@ def decade(year: int) -> int:
     return year // 10 * 10 if year else 0
 
 
-def _value(info: DocumentInfo, field: str):
-    return decade(info.year) if field == "decade" else getattr(info, field)
-
-
 def order(plan: Plan, counts: Mapping[str, int], leading: list[str],
           docs: Mapping[str, DocumentInfo]) -> list[str]:
     """The first ``plan.offset + plan.limit`` matching documents in the plan's order
@@ -89,38 +85,61 @@ def order(plan: Plan, counts: Mapping[str, int], leading: list[str],
     return out
 
 
-def facets(fields: Iterable[str], counts: Mapping[str, int],
-           docs: Mapping[str, DocumentInfo], per_passage: Mapping[str, Counter]
-           ) -> dict[str, dict[object, int]]:
+class Catalogue:
+    """One generation's document rows, with each row's facet values (type, language,
+    collection, each author, each year its date spans, each decade) numbered once, so that
+    counting the facets of N matching documents is one count of small integers, not a walk
+    over N rows per field (64 of 85 ms of a common word's answer at 13,872 documents)."""
+
+    def __init__(self, rows: Mapping[str, DocumentInfo]):
+        self.rows = rows
+        numbers: dict[tuple[str, object], int] = {}
+        self.values: list[tuple[str, object]] = []
+        self.codes: dict[str, tuple[int, ...]] = {}
+        for doc_id, row in rows.items():
+            years = row.years()
+            pairs = [("type", row.type), ("language", row.language),
+                     ("collection", row.collection), *(("authors", a) for a in row.authors),
+                     *(("year", y) for y in years),
+                     *(("decade", d) for d in {decade(y) for y in years})]
+            codes = []
+            for pair in pairs:
+                if pair[1] in ("", 0):  # no value: not a facet value
+                    continue
+                n = numbers.get(pair)
+                if n is None:
+                    n = numbers[pair] = len(self.values)
+                    self.values.append(pair)
+                codes.append(n)
+            self.codes[doc_id] = tuple(codes)
+
+
+def facets(fields: Iterable[str], counts: Mapping[str, int], catalogue: Catalogue,
+           per_passage: Mapping[str, Counter]) -> dict[str, dict[object, int]]:
     """Documents per value of each field: metadata from the documents' rows, per-passage
     fields (persons) as the engine counted them."""
-    out: dict[str, dict[object, int]] = {}
-    for name in fields:
-        if name in PER_DOCUMENT:
-            rows = [docs[d] for d in counts]
-            if name in MULTI:
-                got = Counter(v for row in rows for v in getattr(row, name))
-            elif name == "year":  # a range counts under each year it spans
-                got = Counter(y for row in rows for y in row.years())
-            elif name == "decade":
-                got = Counter(d for row in rows for d in {decade(y) for y in row.years()})
-            else:
-                got = Counter(_value(row, name) for row in rows)
-        else:
-            got = Counter(per_passage.get(name, {}))
-        got.pop("", None)
-        got.pop(0, None)
-        out[name] = dict(got)
+    out: dict[str, dict[object, int]] = {name: {} for name in fields}
+    if any(name in PER_DOCUMENT for name in out):
+        got = Counter(itertools.chain.from_iterable(map(catalogue.codes.__getitem__, counts)))
+        values = catalogue.values
+        for n, k in got.items():
+            name, value = values[n]
+            if name in out:
+                out[name][value] = k
+    for name in out:
+        if name not in PER_DOCUMENT:
+            out[name] = {v: k for v, k in per_passage.get(name, {}).items() if v not in ("", 0)}
     return out
 
 
-def answer(plan: Plan, found: Counted, docs: Mapping[str, DocumentInfo],
+def answer(plan: Plan, found: Counted, catalogue: Catalogue,
            best: Callable[[qt.Node, dict[str, int]], dict[str, list[tuple[int, float]]]]
            ) -> Answer:
     """The answer to ``plan`` from what the engine counted, with ``best`` for the best
     passages of the page's documents whose best are not among the best overall (the
     session's ``best_passages``, one call for the whole page)."""
     counts, hits, total = found.counts, found.hits, found.total
+    docs = catalogue.rows
     leading = list(dict.fromkeys(d for _, _, d in hits[: plan.top]))
     by_doc: dict[str, list[tuple[int, float]]] = {}
     for key, score, d in hits[: plan.top]:
@@ -136,7 +155,7 @@ def answer(plan: Plan, found: Counted, docs: Mapping[str, DocumentInfo],
     page = [DocumentHits(d, counts[d], by_doc.get(d, [])[: wanted[d]]) for d in shown_ids]
     made = found.made.get(plan.facets)
     if made is None:
-        made = found.made[plan.facets] = facets(plan.facets, counts, docs,
+        made = found.made[plan.facets] = facets(plan.facets, counts, catalogue,
                                                 {"persons": found.persons})
     return Answer(total, len(counts), page, made,
                   [(k, s) for k, s, _ in hits[: plan.ranked]])

@@ -321,7 +321,7 @@ class TantivySession:
 
     def query(self, plan: Plan) -> Answer:
         found = answers.counted(self.serial, plan, lambda: self._count(plan))
-        return answers.answer(plan, found, self._state.documents,
+        return answers.answer(plan, found, self._state.catalogue,
                               lambda q, wanted: self.best_passages(q, wanted, plan.budget))
 
     def _count(self, plan: Plan) -> answers.Counted:
@@ -424,6 +424,7 @@ class _Generation:
                 tuple(a.strip() for a in (f.get("authors") or "").split(",") if a.strip()),
                 int(f.get("year_to") or 0))  # absent from an index made before it: year alone
         self.docno = {code(d): d for d in self.documents}
+        self.catalogue = answers.Catalogue(self.documents)
         self.persons: dict[str, int] = {}
         if s.num_docs:
             terms = [t for t, _ in s.terms_with_prefix("persons", "")]

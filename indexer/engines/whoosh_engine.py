@@ -449,6 +449,7 @@ class _Generation:
                 cols["type"][docnum] or "", cols["language"][docnum] or "",
                 cols["collection"][docnum] or "", tuple(authors.get(docnum, ())),
                 int(stored.get("year_to") or 0))
+        self.catalogue = answers.Catalogue(self.documents)
 
 
 class _Budgeted(WrappingCollector):
@@ -578,7 +579,7 @@ class WhooshSession:
 
     def query(self, plan: Plan) -> Answer:
         found = answers.counted(self.serial, plan, lambda: self._count(plan))
-        return answers.answer(plan, found, self._state.documents,
+        return answers.answer(plan, found, self._state.catalogue,
                               lambda q, wanted: self.best_passages(q, wanted, plan.budget))
 
     def _count(self, plan: Plan) -> answers.Counted:
