@@ -13,6 +13,7 @@ index is built afresh by the code under test. Run on demand; never part of the t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import random
 import sys
@@ -32,7 +33,7 @@ SORTS = ("relevance", "date", "date-desc", "title")
 
 def answer(searcher: Searcher, req: SearchRequest) -> dict:
     try:
-        r = searcher.search(req)
+        r = searcher.search(dataclasses.replace(req, ranked=10))
     except QueryError as exc:
         return {"error": type(exc).__name__}
     return {

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import random
 import re
@@ -65,6 +66,7 @@ from library.server import default_workers  # noqa: E402
 DATA = ROOT / "bench" / "data" / "kremlin-en-2021-2022.csv"
 NAME_QUERIES = ["Путин", "Poutine", "Зеленский", "Selenskyj", "Мишустин", "Собянин", "Kadyrow",
                 "Staline", "Сталин", "Chruschtschow", "Ельцин", "Jelzin"]
+PASSAGES = "passages.json"  # the generated passages, kept with --keep for --reuse
 KINDS = ["term", "AND", "phrase", "fuzzy", "prefix", "name-variant"]
 
 
@@ -372,12 +374,19 @@ def print_pages(api: dict, engines: list[str], docs: int) -> None:
 
 
 def run_size(work: Path, copies: int, scale: float, engines: list[str], n_queries: int,
-             bare_whoosh: bool) -> dict:
-    """One collection size: builds, the floors, latency over HTTP, pages, memory."""
+             bare_whoosh: bool, reuse: bool = False) -> dict:
+    """One collection size: builds, the floors, latency over HTTP, pages, memory (with
+    ``reuse``, the collection and indexes a kept run left in ``work``: search only)."""
     store = work / "sources"
+    if reuse:
+        passages = [tuple(p) for p in json.loads((work / PASSAGES).read_text(encoding="utf-8"))]
+        docs = sum(1 for _ in store.glob("kremlin-*.xml"))
+        print(f"\ncollection kept in {work}: {docs:,} documents, {len(passages):,} passages")
+        return time_search(work, store, passages, docs, engines, n_queries, bare_whoosh)
     print(f"\ncollection: {copies} × {scale:g} of 816 Kremlin items → {store}")
     started = time.perf_counter()
     passages, docs = make_store(store, copies, scale)
+    (work / PASSAGES).write_text(json.dumps(passages), encoding="utf-8")
     text_mb = sum(len(t.encode()) for _, t in passages) / 1e6
     label = f"{len(passages):,} passages"
     print(f"  {docs:,} documents, {label}, {text_mb:.1f} MB of text "
@@ -403,6 +412,12 @@ def run_size(work: Path, copies: int, scale: float, engines: list[str], n_querie
         started = time.perf_counter()
         update_index(store, work / engine / "index", added)
         print(f"  {engine:<8} {time.perf_counter() - started:6.2f} s", flush=True)
+    return time_search(work, store, passages, docs, engines, n_queries, bare_whoosh)
+
+
+def time_search(work: Path, store: Path, passages: list, docs: int, engines: list[str],
+                n_queries: int, bare_whoosh: bool) -> dict:
+    label = f"{len(passages):,} passages"
     queries = make_queries(passages, n_queries, random.Random(7))
     api = {e: serve_and_time(e, store, work / e, queries) for e in engines}
     floors = {}
@@ -426,8 +441,16 @@ def main() -> int:
     ap.add_argument("--million", action="store_true",
                     help="then tantivy alone at about 1,000,000 passages (82 copies)")
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
+    ap.add_argument("--reuse", type=Path, help="a folder a run with --keep left: time the "
+                    "searches again on its collection and indexes, without building")
     args = ap.parse_args()
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    if args.reuse:
+        for size in ("base", "million"):
+            if (args.reuse / size / PASSAGES).exists():
+                run_size(args.reuse / size, 0, 1.0, engines if size == "base" else ["tantivy"],
+                         args.queries, size == "base", reuse=True)
+        return 0
     work = args.keep or Path(tempfile.mkdtemp(prefix="library-bench-"))
     if args.keep and work.exists():
         shutil.rmtree(work)

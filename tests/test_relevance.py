@@ -25,7 +25,7 @@ def searcher(engine_paths):
 def evaluate(searcher: Searcher):
     rows = []
     for q in QUERIES:
-        ranked = searcher.search(SearchRequest(q["q"])).ranked[:10]
+        ranked = searcher.search(SearchRequest(q["q"], ranked=10)).ranked
         must = q["must"]
         found = [p for p in must if p in ranked]
         first = min((ranked.index(p) + 1 for p in found), default=None)

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import tantivy
@@ -34,6 +35,7 @@ from rapidfuzz.distance import Levenshtein
 from .. import querytree as qt
 from ..analysis import ExactAnalyzer, TextAnalyzer
 from . import FIELD_BOOSTS, Answer, Budget, DocumentInfo, Plan, answers, load_names
+from .kept import Kept
 
 PASSAGES = "passages"
 CITATIONS = "citations"
@@ -52,6 +54,10 @@ NEWEST = ("lead", "docpart")
 # counted in parts (by ``docpart``, a hash of the document's id).
 BUCKETS = 65_000
 PARTS = 1024
+# The words each wildcard, prefix, fuzzy word or date range stood for, per generation: about
+# 2 million words a process.
+_KEY, _DOC_COUNT = itemgetter("key"), itemgetter("doc_count")
+_EXPANDED = Kept(2_000_000, weigh=lambda words: len(words) + 1)
 
 
 @lru_cache(maxsize=65_536)  # per-document values recur for every passage
@@ -305,8 +311,9 @@ class TantivySession:
                             self.schema, "docpart", tantivy.FieldType.Integer,
                             part * PARTS // parts, (part + 1) * PARTS // parts - 1))])
                     got = self.s.aggregate(q, spec)
-                    counts.update((docs_of[b["key"]], b["doc_count"])
-                                  for b in got["d"]["buckets"])
+                    buckets = got["d"]["buckets"]  # a few thousand: read without a loop
+                    counts.update(zip(map(docs_of.__getitem__, map(_KEY, buckets)),
+                                      map(_DOC_COUNT, buckets), strict=True))
                     for b in got.get("p", {}).get("buckets", ()):
                         named[b["key"]] += len(b["d"]["buckets"])
                     if budget:
@@ -373,8 +380,20 @@ class TantivySession:
 
     def expand(self, node: qt.Node, budget: Budget | None = None) -> list[str]:
         """The index words a wildcard, prefix, fuzzy word or date range stands for, refused
-        past ``budget.max_expansion`` of them."""
+        past ``budget.max_expansion`` of them. Kept per generation: the query and its
+        highlighting ask for the same words, and a fuzzy word reads every index word that
+        shares its first letters."""
         budget = budget or Budget()
+        words = _EXPANDED.compute((self.serial, node), lambda: self._expand(node),
+                                  budget.remaining)
+        budget.check()
+        if not isinstance(node, qt.TermRange) and len(words) > budget.max_expansion:
+            raise qt.QueryError("'%(word)s' matches more than %(limit)s different "
+                                "words; add letters to narrow it", word=qt.typed(node),
+                                limit=budget.max_expansion)
+        return words
+
+    def _expand(self, node: qt.Node) -> list[str]:
         if isinstance(node, qt.Prefix):
             words = [t for t, _ in self.s.terms_with_prefix(node.field, node.text)]
         elif isinstance(node, qt.Wildcard):
@@ -392,11 +411,6 @@ class TantivySession:
                      and (node.end is None or t <= node.end)]
         else:
             return []
-        budget.check()
-        if not isinstance(node, qt.TermRange) and len(words) > budget.max_expansion:
-            raise qt.QueryError("'%(word)s' matches more than %(limit)s different "
-                                "words; add letters to narrow it", word=qt.typed(node),
-                                limit=budget.max_expansion)
         return words
 
     def near_words(self, field: str, word: str, maxdist: int) -> list[str]:

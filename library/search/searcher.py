@@ -164,7 +164,7 @@ class Searcher:
             self._state(s)
             key = (s.serial, parsed.text, tuple(sorted((k, tuple(v)) for k, v in
                                                        req.filters.items())),
-                   req.sort, req.page, req.per_page, req.within, req.documents_only,
+                   req.sort, req.page, req.per_page, req.within, req.documents_only, req.ranked,
                    limits.MAX_EXPANSION)  # a query refused under one bound is not another's
             with limits.budget(limits.seconds_for(parsed.query)):
                 if not keep:
@@ -252,7 +252,7 @@ class Searcher:
             sort=req.sort, groups=groups, facets=self._facets(answer.facets, filters),
             filters=filters, also_searched=parsed.also_searched,
             matched_passages=matched_passages, matcher=matcher,
-            ranked=[s.stored(key)["passage_id"] for key, _ in answer.ranked],
+            ranked=[s.stored(key)["passage_id"] for key, _ in answer.ranked[: req.ranked]],
         )
 
     def _passage(self, hit: dict, score: float, matcher: TermMatcher, snap: _Links

@@ -48,6 +48,9 @@ class SearchRequest:
     within: str | None = None  # search inside one document
     # documents only (a RIS or BibTeX export): no passages, snippets or KWIC lines made
     documents_only: bool = False
+    # passage ids by score wanted with the answer (the relevance measures read them; a page
+    # does not, and each costs a stored read)
+    ranked: int = 0
 
 
 @dataclass
