@@ -26,7 +26,8 @@ import snowballstemmer
 _KEEP = {("n", "\u0303"), ("N", "\u0303"), ("и", "\u0306"), ("И", "\u0306")}
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Words, with inner full stops kept (U.S.); apostrophes split (Stalin’s → stalin, s).
-TOKEN = r"\w+(?:\.?\w+)*"
+# (possessive: the same words as r"\w+(?:\.?\w+)*", a third faster, never backtracking)
+TOKEN = r"\w++(?:\.\w++)*+"
 _TOKEN = re.compile(TOKEN)
 # The stop list Whoosh used when this library ran on it alone: kept word for word, so that the
 # index and the judged relevance figures stay what they were.
@@ -163,9 +164,14 @@ class TextAnalyzer(ExactAnalyzer):
         return self.stem(word)
 
     def words(self, text: str) -> list[str]:
+        return self.stemmed(ExactAnalyzer.words(self, text))
+
+    def stemmed(self, exact: list[str]) -> list[str]:
+        """The stemmed field's words from the exact field's words of the same text (a build
+        analyses each text for both fields: split into words once)."""
         stem, cached = self.stem, self._cache.get
-        return [cached(w) or stem(w) for w in ExactAnalyzer.words(self, text)
-                if len(w) >= MIN_STEMMED and w not in STOP_WORDS]
+        return [cached(w) or stem(w) for w in exact if len(w) >= MIN_STEMMED
+                and w not in STOP_WORDS]
 
 
 # A Snowball stemmer keeps its word in instance fields while it works, so one shared between

@@ -68,7 +68,11 @@ def _init_analyser(names: frozenset[str]) -> None:
 
 def _analyse(texts: list[str]) -> list[tuple[str, str]]:
     stemmed, exact = _analysers
-    return [(" ".join(stemmed.words(t)), " ".join(exact.words(t))) for t in texts]
+    out = []
+    for t in texts:
+        words = exact.words(t)
+        out.append((" ".join(stemmed.stemmed(words)), " ".join(words)))
+    return out
 
 
 def _pool(jobs: int, initializer, initargs):

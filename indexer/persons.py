@@ -19,6 +19,13 @@ from .xmlsafe import parse_file
 
 REGISTER_ID = "persons"
 _WORD = re.compile(TOKEN)
+
+
+@lru_cache(maxsize=1_024)
+def _ascii_words(text: str) -> tuple[str, ...]:
+    """An ASCII text's words in lower case: a build looks each passage up in the person
+    register and then in the place register (the same text twice, split once)."""
+    return tuple(_WORD.findall(text.lower()))
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
@@ -189,7 +196,7 @@ class Register:
             return list(dict.fromkeys(m.person for m in self.mentions(text)))
         # the common case, once per passage at every build: words only, no offsets, and most
         # passages name no one (a set test in C settles them)
-        folded = _WORD.findall(text.lower())
+        folded = _ascii_words(text)
         if self._first.isdisjoint(folded):
             return []
         found, i = [], 0

@@ -151,8 +151,8 @@ class TantivyWriter:
             d.add_text(name, words)
         words = record.get("_words")  # analysed beforehand, maybe by another process
         if words is None:
-            text = record["text"] or ""
-            words = (" ".join(self.stemmed.words(text)), " ".join(self.exact.words(text)))
+            exact = self.exact.words(record["text"] or "")
+            words = (" ".join(self.stemmed.stemmed(exact)), " ".join(exact))
         d.add_text("text", words[0])
         d.add_text("text_exact", words[1])
         d.add_bytes("stored", json.dumps({k: record.get(k) for k in STORED},
