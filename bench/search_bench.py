@@ -440,6 +440,8 @@ def main() -> int:
     ap.add_argument("--engines", default="whoosh,tantivy", help="engines to compare")
     ap.add_argument("--million", action="store_true",
                     help="then tantivy alone at about 1,000,000 passages (82 copies)")
+    ap.add_argument("--million-only", action="store_true",
+                    help="tantivy alone at about 1,000,000 passages, without the 208k run")
     ap.add_argument("--keep", type=Path, help="work folder to keep (default: a temporary one)")
     ap.add_argument("--reuse", type=Path, help="a folder a run with --keep left: time the "
                     "searches again on its collection and indexes, without building")
@@ -456,8 +458,9 @@ def main() -> int:
         shutil.rmtree(work)
     work.mkdir(parents=True, exist_ok=True)
     try:
-        run_size(work / "base", args.copies, args.scale, engines, args.queries, True)
-        if args.million:
+        if not args.million_only:
+            run_size(work / "base", args.copies, args.scale, engines, args.queries, True)
+        if args.million or args.million_only:
             shutil.rmtree(work / "base", ignore_errors=True)
             run_size(work / "million", 82, args.scale, ["tantivy"], args.queries, False)
     finally:

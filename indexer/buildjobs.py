@@ -54,11 +54,12 @@ def _read(path: Path) -> tuple[Path, str | None, DocRecords | None]:
         doc = read_document(path)
     except XMLInputError as exc:
         return path, str(exc), None
-    passages = list(passage_records(doc, _register))
+    rows = rows_of(doc, _places)
+    passages = list(passage_records(doc, _register, [key for _, key, _, _ in rows]))
     indexed = {r["passage_id"] for r in passages}
     other = [p.text for p in doc.passages if p.kind != "bibl" and p.id not in indexed and p.text]
     return path, None, DocRecords(doc.doc_id, passages, list(citation_records(doc)),
-                                  len(doc.notes), other, rows_of(doc, _places))
+                                  len(doc.notes), other, rows)
 
 
 def _init_analyser(names: frozenset[str]) -> None:

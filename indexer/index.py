@@ -17,6 +17,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,9 +53,11 @@ class BuildReport:
     engine: str = ""
 
 
-def passage_records(doc: Document, register: Register):
+def passage_records(doc: Document, register: Register, places: Sequence[str] = ()):
     """Index entries for the passages of ``doc`` (passages without an id cannot be linked to,
-    so they are not indexed; ``library check`` reports them)."""
+    so they are not indexed; ``library check`` reports them). ``places``: the keys of the
+    places and organisations the document names (``places.rows_of``), its metadata as the
+    search facet and filter read it."""
     year = doc.year if doc.year is not None else 0
     # a date that is a range is found under every year it spans (at most 200 of them)
     years = list(range(year, min(doc.year_to or year, year + 199) + 1)) if year else [0]
@@ -72,6 +75,7 @@ def passage_records(doc: Document, register: Register):
             "language": doc.language,
             "collection": doc.collection, "rights": doc.rights,
             "persons": ",".join(register.persons_in(passage.text)),
+            "places": ",".join(places),
             "text": passage.text, "text_exact": passage.text,
         }
         lead = False
@@ -88,12 +92,14 @@ def citation_records(doc: Document):
             }
 
 
-def _add(writer: engines.Writer, docs: list[Document], register: Register
-         ) -> tuple[int, int]:
-    """Add the passages and citations of ``docs``: (passages, citations)."""
+def _add(writer: engines.Writer, docs: list[Document], register: Register,
+         places: dict[str, list[tuple[str, str, str, str]]]) -> tuple[int, int]:
+    """Add the passages and citations of ``docs`` (``places``: each one's rows of the place
+    table): (passages, citations)."""
     n_passages = n_citations = 0
     for doc in docs:
-        for record in passage_records(doc, register):
+        keys = [key for _, key, _, _ in places.get(doc.doc_id, ())]
+        for record in passage_records(doc, register, keys):
             writer.add_passage(record)
             n_passages += 1
         for record in citation_records(doc):
@@ -222,11 +228,12 @@ def update_index(sources: Path, index_dir: Path, paths: list[Path],
     try:
         for doc_id in [d.doc_id for d in docs] + list(removed):
             writer.delete_document(doc_id)
-        written, _ = _add(writer, docs, register)
+        rows = {doc.doc_id: rows_of(doc, places) for doc in docs}
+        written, _ = _add(writer, docs, register, rows)
         # written before the commit: a page that counts them early keeps the counts only
         # until the commit's new generation, never a generation with the old names
         replace_names(index_dir, [d.doc_id for d in docs] + list(removed),
-                      [row for doc in docs for row in rows_of(doc, places)])
+                      [row for doc in docs for row in rows[doc.doc_id]])
     except BaseException:
         writer.cancel()
         raise

@@ -129,7 +129,7 @@ WORDS = {w: w for w in (
     N_("monograph"), N_("treatise"), N_("document-edition"), N_("register"), N_("report"),
     N_("text"), N_("article"), N_("book"), N_("record"), N_("document"), N_("chapter"),
     N_("Author"), N_("Document type"), N_("Language"), N_("Decade"), N_("Year"),
-    N_("Person mentioned"), N_("Collection"),
+    N_("Person mentioned"), N_("Places and organisations"), N_("Collection"),
     N_("relevance"), N_("date, oldest first"), N_("date, newest first"), N_("title"),
     N_("author"),
     N_("English"), N_("Russian"), N_("French"), N_("German"), N_("Czech"), N_("Arabic"),

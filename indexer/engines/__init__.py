@@ -33,11 +33,12 @@ number of matching passages, descending, then ``doc_id``. By date: dated documen
 ``doc_id``), ascending or both descending for ``date-desc``, then the undated by ``doc_id``.
 By title: (casefolded title, ``doc_id``).
 
-Facets: ``type``, ``language``, ``collection``, ``year``, ``decade`` (from ``year``) and
-``authors`` are a document's metadata, the same in each of its passages: a document counts
-once for its value(s); a date that is a range counts once under each year (and decade) it
-spans, as the ``years`` filter finds it. ``persons`` is per passage: a document counts once
-for each person one of its matching passages names. Values ``""`` and year ``0`` (unknown)
+Facets: ``type``, ``language``, ``collection``, ``year``, ``decade`` (from ``year``),
+``authors`` and ``places`` (the places and organisations it names) are a document's
+metadata, the same in each of its passages: a document counts once for its value(s); a date
+that is a range counts once under each year (and decade) it spans, as the ``years`` filter
+finds it. ``persons`` is per passage: a document counts once for each person one of its
+matching passages names. Values ``""`` and year ``0`` (unknown)
 are not counted.
 
 Besides ``query``: stored fields of a passage by key, one passage found by a field, the
@@ -69,9 +70,9 @@ FIELD_BOOSTS = {"title": 2.0}
 SORTS = ("relevance", "date", "date-desc", "title")
 # Facet fields that are a document's metadata (the same in each of its passages), and those
 # holding several values.
-PER_DOCUMENT = ("type", "language", "collection", "year", "decade", "authors")
+PER_DOCUMENT = ("type", "language", "collection", "year", "decade", "authors", "places")
 PER_PASSAGE = ("persons",)
-MULTI = ("authors", "persons")
+MULTI = ("authors", "persons", "places")
 
 
 class EngineError(RuntimeError):
@@ -137,6 +138,7 @@ class DocumentInfo:
     # the last year the date can be (a range "1952/1953" ends in 1953; 0: ``year`` alone):
     # the year and decade facets count a document under every year it spans
     year_to: int = 0
+    places: tuple[str, ...] = ()  # keys of the places and organisations it names
 
     def years(self) -> range:
         """Every year the document's date spans (empty when undated)."""

@@ -42,14 +42,14 @@ CITATIONS = "citations"
 RAW = ("passage_id", "doc_id", "kind", "date", "type", "language", "collection", "rights")
 FAST = frozenset({"doc_id", "persons"})  # counted by aggregations
 STORED = ("passage_id", "doc_id", "kind", "position", "title", "author", "date", "type",
-          "language", "collection", "year", "year_to", "authors", "text")
-MULTI_RAW = ("authors", "persons")
+          "language", "collection", "year", "year_to", "authors", "places", "text")
+MULTI_RAW = ("authors", "persons", "places")
 TOKENIZED = ("title", "author", "text", "text_exact")
 POSITIONS = {"title", "author", "text_exact"}  # the stemmed text keeps no positions
 _TOKENIZER = "library"  # pre-tokenised fields still name a tokenizer: whitespace
 _HEAP = 128_000_000
 # Fields an index made by an earlier version of the adapter lacks (it is then rebuilt).
-NEWEST = ("lead", "docpart")
+NEWEST = ("lead", "docpart", "places")
 # tantivy refuses an aggregation of more buckets than this; past it, the documents are
 # counted in parts (by ``docpart``, a hash of the document's id).
 BUCKETS = 65_000
@@ -134,7 +134,7 @@ class TantivyWriter:
         d.add_integer("lead", 1 if record.get("lead") else 0)
         d.add_text("doc_sha", f"{record['doc_id']}\t{record['tei_sha']}")
         for name in MULTI_RAW:
-            for value in record[name].split(","):
+            for value in (record.get(name) or "").split(","):
                 if value.strip():
                     d.add_text(name, value.strip())
         d.add_integer("year", int(record["year"] or 0))
@@ -436,7 +436,8 @@ class _Generation:
                 int(f.get("year") or 0),
                 f.get("type") or "", f.get("language") or "", f.get("collection") or "",
                 tuple(a.strip() for a in (f.get("authors") or "").split(",") if a.strip()),
-                int(f.get("year_to") or 0))  # absent from an index made before it: year alone
+                int(f.get("year_to") or 0),  # absent from an index made before it: year alone
+                tuple(p for p in (f.get("places") or "").split(",") if p))
         self.docno = {code(d): d for d in self.documents}
         self.catalogue = answers.Catalogue(self.documents)
         self.persons: dict[str, int] = {}

@@ -98,6 +98,7 @@ def passage_schema(names: frozenset[str] = frozenset()) -> Schema:
         collection=ID(sortable=True),
         rights=ID(),
         persons=KEYWORD(commas=True),
+        places=KEYWORD(commas=True),  # the document's places and organisations (keys)
         # phrases and proximity go to text_exact, so the stemmed field keeps no positions
         text=TEXT(stored=True, analyzer=LibraryTokenizer(TextAnalyzer(names)), phrase=False),
         text_exact=TEXT(analyzer=exact, phrase=True),
@@ -426,11 +427,13 @@ class _Generation:
         self.persons: dict[int, tuple[str, ...]] = {}
         person_passages: Counter = Counter()
         authors: dict[int, list[str]] = {}
-        for name, into in (("persons", None), ("authors", authors)):
+        places: dict[int, list[str]] = {}
+        leads = set(first.values())  # a document's metadata is read from its first passage
+        for name, into in (("persons", None), ("authors", authors), ("places", places)):
             for term in reader.lexicon(name):
                 value = term.decode("utf-8")
                 for docnum in reader.postings(name, term).all_ids():
-                    if self.docnum_of[docnum] < 0:
+                    if self.docnum_of[docnum] < 0 or into is not None and docnum not in leads:
                         continue
                     if into is None:
                         self.persons[docnum] = (*self.persons.get(docnum, ()), value)
@@ -448,7 +451,7 @@ class _Generation:
                 cols["date"][docnum] or "", int(cols["year"][docnum] or 0),
                 cols["type"][docnum] or "", cols["language"][docnum] or "",
                 cols["collection"][docnum] or "", tuple(authors.get(docnum, ())),
-                int(stored.get("year_to") or 0))
+                int(stored.get("year_to") or 0), tuple(places.get(docnum, ())))
         self.catalogue = answers.Catalogue(self.documents)
 
 
@@ -758,7 +761,7 @@ class WhooshEngine:
                 n = reader.doc_count_all()
                 for column in ("doc_id", "tei_sha", "date", "year"):
                     list(reader.column_reader(column, translate=True))
-                for fieldname in ("doc_id", "persons", "authors"):
+                for fieldname in ("doc_id", "persons", "authors", "places"):
                     for term in reader.lexicon(fieldname):
                         reader.postings(fieldname, term).all_ids()
                 if n:

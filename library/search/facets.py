@@ -24,6 +24,7 @@ FACETS: list[FacetSpec] = [
     FacetSpec("decade", "decade", "Decade", numeric=True, by_value=True, limit=30),
     FacetSpec("year", "year", "Year", numeric=True, by_value=True, limit=60),
     FacetSpec("person", "persons", "Person mentioned", multi=True, limit=20),
+    FacetSpec("place", "places", "Places and organisations", multi=True, limit=20),
     FacetSpec("collection", "collection", "Collection"),
 ]
 BY_KEY = {f.key: f for f in FACETS}

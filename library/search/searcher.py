@@ -27,6 +27,7 @@ from indexer.engines.kept import Kept
 from indexer.generations import Generations
 from indexer.index import ensure_index
 from indexer.persons import REGISTER_ID, Register
+from indexer.places import OTHER, PLACES_ID, PlaceRegister
 
 from ..i18n import N_
 from . import limits, suggest
@@ -106,6 +107,8 @@ class Searcher:
         self.register = register if register is not None else Register([])
         self._lock = threading.Lock()
         self._snapshots: Generations[_Links] = Generations()
+        # the place register as of each generation: the place facet's labels
+        self._places: Generations[PlaceRegister] = Generations()
         self._repairing: threading.Thread | None = None
         self._open()
 
@@ -133,6 +136,7 @@ class Searcher:
                     if _inode(self.index_dir) != self._folder:
                         self._open()
                         self._snapshots.clear()
+                        self._places.clear()
             with self._reader.session() as s:
                 yield s
         except DAMAGE as exc:
@@ -249,7 +253,7 @@ class Searcher:
         return SearchResponse(
             query=parsed.text, parsed=parsed, total=answer.passages,
             documents=answer.documents, page=page, pages=pages, per_page=per_page,
-            sort=req.sort, groups=groups, facets=self._facets(answer.facets, filters),
+            sort=req.sort, groups=groups, facets=self._facets(s, answer.facets, filters),
             filters=filters, also_searched=parsed.also_searched,
             matched_passages=matched_passages, matcher=matcher,
             ranked=[s.stored(key)["passage_id"] for key, _ in answer.ranked[: req.ranked]],
@@ -264,25 +268,36 @@ class Searcher:
                           kwic(text, spans), score or 0.0,
                           list(snap.cited_by.get(pid, ())), list(snap.cites.get(pid, ())))
 
-    def _facets(self, counted: dict[str, dict], filters: dict[str, list[str]]
+    def _facets(self, s, counted: dict[str, dict], filters: dict[str, list[str]]
                 ) -> dict[str, list[FacetValue]]:
         out = {}
+        places = self._place_register(s) if counted.get("places") or "place" in filters \
+            else None
         for spec in FACETS:
             counts = counted.get(spec.field, {})
             selected = set(filters.get(spec.key, []))
             items = sorted(counts.items(), key=(lambda kv: kv[0]) if spec.by_value
                            else (lambda kv: (-kv[1], str(kv[0]))))
-            values = [FacetValue(str(v), self._label(spec, v), n, str(v) in selected)
+            values = [FacetValue(str(v), self._label(spec, v, places), n, str(v) in selected)
                       for v, n in items[: spec.limit]]
-            values += [FacetValue(v, self._label(spec, v), 0, True) for v in selected
+            values += [FacetValue(v, self._label(spec, v, places), 0, True) for v in selected
                        if v not in {fv.value for fv in values}]
             out[spec.key] = values
         return out
 
-    def _label(self, spec: FacetSpec, value) -> str:
+    def _place_register(self, s) -> PlaceRegister:
+        if self.sources is None:
+            return PlaceRegister([])
+        return self._places.get(s.generation,
+                                lambda: PlaceRegister.load(self.sources / f"{PLACES_ID}.xml"))
+
+    def _label(self, spec: FacetSpec, value, places: PlaceRegister | None = None) -> str:
         if spec.key == "person":
             person = self.register.persons.get(value)
             return person.display if person else str(value)
+        if spec.key == "place":  # a registered entry, else the name's own words
+            entry = places.entries.get(value) if places else None
+            return entry.display if entry else str(value).removeprefix(OTHER)
         if spec.key == "lang":
             return LANGUAGE_NAMES.get(value, value)
         if spec.key == "decade":
