@@ -209,6 +209,7 @@ def exact_analyzer() -> ExactAnalyzer:
 
 
 _WORD = re.compile(r"[^\W\d_]+")
+_BATCH = 1_000_000  # characters of text whose words are counted at once
 # A capitalised word not at the start of a sentence (nor after a colon or an opening quote).
 # (The lookahead first: most positions fail it at once, 2.5× faster than the lookbehinds.)
 _CAPITALISED = re.compile(r"(?=[A-ZА-ЯЁ])(?<![.!?…:;“”\"«»(\n] )(?<!^)\b([A-ZА-ЯЁ][^\W\d_]*)")
@@ -217,12 +218,20 @@ _CAPITALISED = re.compile(r"(?=[A-ZА-ЯЁ])(?<![.!?…:;“”\"«»(\n] )(?<!^
 def capitalised_words(texts: Iterable[str], min_count: int = 2, ratio: float = 0.9) -> set[str]:
     """Folded words that the corpus writes with a capital in mid-sentence (names, places) at
     least ``min_count`` times, and in lower case in less than ``1 - ratio`` of their uses."""
-    texts = list(texts)
     upper: Counter = Counter()
+    lower: Counter = Counter()
+    batch: list[str] = []
+    size = 0
     for text in texts:
         upper.update(w.lower() for w in _CAPITALISED.findall(text))
-    # every word counted at once, in C: only the lower-case keys are looked up below, so the
+        batch.append(text)
+        size += len(text)
+        if size > _BATCH:
+            lower.update(_WORD.findall("\n".join(batch)))
+            batch, size = [], 0
+    # words counted a megabyte of text at a time, in C (all at once, the list of every word
+    # of a million passages took 3 GB): only the lower-case keys are looked up below, so the
     # count of a lower-case key is the count of its lower-case uses
-    lower = Counter(_WORD.findall("\n".join(texts)))
+    lower.update(_WORD.findall("\n".join(batch)))
     return {fold(w) for w, n in upper.items()
             if n >= min_count and lower[w] <= (1 - ratio) * (n + lower[w]) and len(w) > 2}

@@ -92,25 +92,38 @@ def read_all(paths: list[Path], register_path: Path, jobs: int = 1
         yield from pool.imap(_read, paths, chunksize=max(1, len(paths) // (jobs * 16)))
 
 
-def analyse_all(records: list[dict], names: frozenset[str], jobs: int) -> None:
-    """Give each passage record its analysed words (``_words``: stemmed, exact), for an engine
-    that is handed words (tantivy)."""
-    texts = [r["text"] or "" for r in records]
-    chunks = [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]
-    if jobs <= 1:
-        _init_analyser(names)
-        results = map(_analyse, chunks)
-        pool = None
-    else:
-        pool = _pool(jobs, _init_analyser, (names,))
-        results = pool.imap(_analyse, chunks)
-    try:
-        i = 0
-        for chunk in results:
-            for words in chunk:
-                records[i]["_words"] = words
-                i += 1
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+def analysed(records: list[dict], names: frozenset[str] | None, jobs: int
+             ) -> Iterator[list[dict]]:
+    """The passage records in chunks, in order; with ``names``, each record given its
+    analysed words (``_words``: stemmed, exact), for an engine that is handed words
+    (tantivy). A chunk is analysed when it is asked for (at most ``jobs`` chunks ahead), and
+    let go of in ``records`` once the caller has taken it: the words of a million passages
+    (a gigabyte) are never held at once, and the records go as they are written."""
+    starts = range(0, len(records), CHUNK)
+    if names is None or jobs <= 1:
+        if names is not None:
+            _init_analyser(names)
+        for start in starts:
+            chunk = records[start : start + CHUNK]
+            if names is not None:
+                _give(chunk, _analyse([r["text"] or "" for r in chunk]))
+            yield chunk
+            records[start : start + len(chunk)] = [None] * len(chunk)
+        return
+    with _pool(jobs, _init_analyser, (names,)) as pool:
+        pending: list = []
+        for start in [*starts, None]:
+            if start is not None:
+                chunk = records[start : start + CHUNK]
+                pending.append((start, chunk, pool.apply_async(
+                    _analyse, ([r["text"] or "" for r in chunk],))))
+            while pending and (start is None or len(pending) > jobs):
+                first, chunk, result = pending.pop(0)
+                _give(chunk, result.get())
+                yield chunk
+                records[first : first + len(chunk)] = [None] * len(chunk)
+
+
+def _give(chunk: list[dict], words: list[tuple[str, str]]) -> None:
+    for record, pair in zip(chunk, words, strict=True):
+        record["_words"] = pair

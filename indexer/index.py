@@ -11,6 +11,7 @@ an index made by another engine than the one chosen is rebuilt from the store.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from . import engines
 from .analysis import capitalised_words
-from .buildjobs import analyse_all, read_all
+from .buildjobs import analysed, read_all
 from .persons import REGISTER_ID, Register
 from .places import PLACES_FILE, PLACES_ID, PlaceRegister, replace_names, rows_of, save_names
 from .store import document_paths
@@ -147,22 +148,23 @@ def build_index(sources: Path, index_dir: Path, strict: bool = False,
     for _, fault in faults:
         log.warning("left out of the index: %s", fault)
     register = Register.load(sources / f"{REGISTER_ID}.xml")
-    names = register.name_words() | capitalised_words(
-        [r["text"] for d in items for r in d.passages if r["kind"] != "bibl"]
-        + [t for d in items for t in d.other_texts])
-    names = frozenset(names)
+    names = frozenset(register.name_words() | capitalised_words(itertools.chain(
+        (r["text"] for d in items for r in d.passages if r["kind"] != "bibl"),
+        (t for d in items for t in d.other_texts))))
     passages = [r for d in items for r in d.passages]
-    if chosen.name == "tantivy":  # handed words: analysed here, over the jobs
-        analyse_all(passages, names, jobs)
+    for d in items:  # held by ``passages`` alone, so that each goes once it is written
+        d.passages, d.other_texts = [], []
+    n_passages = len(passages)
     index_dir.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.building.",
                                      dir=index_dir.parent))
     try:
         writer = chosen.create(building, names)
         try:
-            for record in passages:
-                writer.add_passage(record)
-            n_passages = len(passages)
+            # tantivy is handed words: analysed here, over the jobs, a chunk at a time
+            for chunk in analysed(passages, names if chosen.name == "tantivy" else None, jobs):
+                for record in chunk:
+                    writer.add_passage(record)
             n_citations = 0
             for d in items:
                 for record in d.citations:
