@@ -1,5 +1,5 @@
 """The facets of matching documents, counted from each document's numbered values
-(``answers.Catalogue``), agree with counting each field over the documents' rows."""
+(``catalogue.Catalogue``), agree with counting each field over the documents' rows."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import random
 from collections import Counter
 
 from indexer.engines import DocumentInfo
-from indexer.engines.answers import Catalogue, decade, facets
+from indexer.engines.catalogue import Catalogue, DocCounts, decade, facets
 
 FIELDS = ("type", "language", "collection", "year", "decade", "authors", "persons")
 
@@ -57,3 +57,23 @@ def test_catalogue_counts_as_the_rows_do() -> None:
     assert facets(("year", "decade"), {"d": 1}, Catalogue({"d": DocumentInfo(
         "d", "", "", "", 1958, "", "", "", (), 1961)}), {}) == {
         "year": {1958: 1, 1959: 1, 1960: 1, 1961: 1}, "decade": {1950: 1, 1960: 1}}
+
+
+def test_counts_held_as_arrays_read_as_a_mapping_and_count_the_same_facets() -> None:
+    import numpy as np
+
+    rng = random.Random(9)
+    rows = {f"d{i}": _row(i, rng) for i in range(300)}
+    catalogue = Catalogue(rows)
+    chosen = rng.sample(sorted(rows), 120)
+    plain = {d: rng.randrange(1, 50) for d in chosen}
+    # positions given in any order, as an engine's buckets come
+    arrays = DocCounts(catalogue, np.array([catalogue.position[d] for d in chosen]),
+                       np.array([plain[d] for d in chosen]))
+    assert len(arrays) == 120 and set(arrays) == set(plain)
+    assert all(arrays[d] == n for d, n in plain.items())
+    assert "d-none" not in arrays and next(d for d in rows if d not in plain) not in arrays
+    assert dict(arrays.items()) == plain
+    assert facets(FIELDS, arrays, catalogue, {}) == facets(FIELDS, plain, catalogue, {})
+    empty = DocCounts(catalogue, np.zeros(0, np.int64), np.zeros(0, np.int64))
+    assert len(empty) == 0 and facets(("type",), empty, catalogue, {}) == {"type": {}}

@@ -28,6 +28,7 @@ from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
 
+import numpy as np
 import tantivy
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -35,6 +36,7 @@ from rapidfuzz.distance import Levenshtein
 from .. import querytree as qt
 from ..analysis import ExactAnalyzer, TextAnalyzer
 from . import FIELD_BOOSTS, Answer, Budget, DocumentInfo, Plan, answers, load_names
+from .catalogue import Catalogue, DocCounts
 from .kept import Kept
 
 PASSAGES = "passages"
@@ -57,6 +59,7 @@ PARTS = 1024
 # The words each wildcard, prefix, fuzzy word or date range stood for, per generation: about
 # 2 million words a process.
 _KEY, _DOC_COUNT = itemgetter("key"), itemgetter("doc_count")
+_NONE = np.zeros(0, np.int64)
 _EXPANDED = Kept(2_000_000, weigh=lambda words: len(words) + 1)
 
 
@@ -286,7 +289,7 @@ class TantivySession:
         return self.s.search(self._translate(query, budget), 1, count=True).count
 
     def _per_document(self, query: tantivy.Query, persons: bool, budget: Budget | None
-                      ) -> tuple[dict[str, int], Counter]:
+                      ) -> tuple[DocCounts, Counter]:
         """Matching passages per document, and documents per person named, as tantivy's terms
         aggregation counts them (in parts when there are more documents than it allows)."""
         docs = self._state.documents
@@ -298,8 +301,8 @@ class TantivySession:
             spec["p"] = {"terms": {"field": "persons", "size": n, "segment_size": n},
                          "aggs": {"d": {"terms": {"field": "docno", "size": size,
                                                   "segment_size": size}}}}
-        docs_of = self._state.docno
-        counts: dict[str, int] = {}
+        keys: list[np.ndarray] = []
+        numbers: list[np.ndarray] = []
         named: Counter = Counter()
         parts = 1
         while True:
@@ -311,18 +314,21 @@ class TantivySession:
                             self.schema, "docpart", tantivy.FieldType.Integer,
                             part * PARTS // parts, (part + 1) * PARTS // parts - 1))])
                     got = self.s.aggregate(q, spec)
-                    buckets = got["d"]["buckets"]  # a few thousand: read without a loop
-                    counts.update(zip(map(docs_of.__getitem__, map(_KEY, buckets)),
-                                      map(_DOC_COUNT, buckets), strict=True))
+                    buckets = got["d"]["buckets"]  # tens of thousands: read without a loop
+                    keys.append(np.fromiter(map(_KEY, buckets), np.int64, len(buckets)))
+                    numbers.append(np.fromiter(map(_DOC_COUNT, buckets), np.int64,
+                                               len(buckets)))
                     for b in got.get("p", {}).get("buckets", ()):
                         named[b["key"]] += len(b["d"]["buckets"])
                     if budget:
                         budget.check()
-                return counts, named
+                return self._state.counts(np.concatenate(keys) if keys else _NONE,
+                                          np.concatenate(numbers) if numbers else _NONE), named
             except ValueError as exc:
                 if "bucket limit" not in str(exc) or parts >= PARTS:
                     raise
-                counts.clear()
+                keys.clear()
+                numbers.clear()
                 named.clear()
                 parts *= 4
 
@@ -439,7 +445,13 @@ class _Generation:
                 int(f.get("year_to") or 0),  # absent from an index made before it: year alone
                 tuple(p for p in (f.get("places") or "").split(",") if p))
         self.docno = {code(d): d for d in self.documents}
-        self.catalogue = answers.Catalogue(self.documents)
+        self.catalogue = Catalogue(self.documents)
+        # the documents' docno codes, sorted, and each one's position in the catalogue: what
+        # turns the aggregation's buckets into catalogue positions in one vector step
+        codes = np.fromiter((code(d) for d in self.catalogue.ids), np.int64,
+                            len(self.catalogue.ids))
+        self._by_code = np.argsort(codes, kind="stable")
+        self._codes = codes[self._by_code]
         self.persons: dict[str, int] = {}
         if s.num_docs:
             terms = [t for t, _ in s.terms_with_prefix("persons", "")]
@@ -447,6 +459,13 @@ class _Generation:
                 got = s.aggregate(tantivy.Query.all_query(), {"p": {"terms": {
                     "field": "persons", "size": len(terms), "segment_size": len(terms)}}})
                 self.persons = {b["key"]: b["doc_count"] for b in got["p"]["buckets"]}
+
+
+    def counts(self, keys: np.ndarray, numbers: np.ndarray) -> DocCounts:
+        """Matching passages per document from the aggregation's (docno, number) buckets."""
+        at = np.minimum(np.searchsorted(self._codes, keys), max(len(self._codes) - 1, 0))
+        known = self._codes[at] == keys if len(self._codes) else np.zeros(len(keys), bool)
+        return DocCounts(self.catalogue, self._by_code[at[known]], numbers[known])
 
 
 class TantivyReader:

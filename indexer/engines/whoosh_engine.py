@@ -42,6 +42,7 @@ from .. import querytree as qt
 from ..analysis import ExactAnalyzer, TextAnalyzer, fold
 from ..generations import Generations
 from . import Answer, Budget, DocumentInfo, Plan, answers
+from .catalogue import Catalogue
 from .kept import Kept
 
 PASSAGES = "passages"
@@ -452,7 +453,7 @@ class _Generation:
                 cols["type"][docnum] or "", cols["language"][docnum] or "",
                 cols["collection"][docnum] or "", tuple(authors.get(docnum, ())),
                 int(stored.get("year_to") or 0), tuple(places.get(docnum, ())))
-        self.catalogue = answers.Catalogue(self.documents)
+        self.catalogue = Catalogue(self.documents)
 
 
 class _Budgeted(WrappingCollector):
