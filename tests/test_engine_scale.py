@@ -80,3 +80,24 @@ def test_memory_does_not_grow_with_the_matches(big, engine):
     # a tenth of what one tuple per extra match would cost
     extra = many.passages - few.passages
     assert many_peak - few_peak < extra * PER_MATCH / 10, (few_peak, many_peak)
+
+
+def test_documents_and_persons_counted_apart_give_the_same_answer(big, engine, monkeypatch):
+    """Past half of tantivy's bucket limit the per-document and per-person counts are asked
+    for in two requests rather than one (which tantivy would refuse); the answer is the same."""
+    if engine != "tantivy":
+        pytest.skip("tantivy's aggregations")
+    from indexer.engines import answers, tantivy_engine
+
+    together, _ = answer(big, engine, "beta")
+    answers._COUNTED.clear()
+    asked = []
+    real = tantivy_engine.TantivySession._aggregate
+    monkeypatch.setattr(tantivy_engine, "BUCKETS", 100)  # "beta" matches 10,000 passages
+    monkeypatch.setattr(tantivy_engine.TantivySession, "_aggregate",
+                        lambda self, q, spec, budget: asked.append(set(spec)) or
+                        real(self, q, spec, budget))
+    apart, _ = answer(big, engine, "beta")
+    assert asked == [{"d"}, {"p"}]
+    assert (apart.passages, apart.documents, apart.facets, apart.page) == \
+        (together.passages, together.documents, together.facets, together.page)
