@@ -56,10 +56,10 @@ NEWEST = ("lead", "docpart", "places")
 # counted in parts (by ``docpart``, a hash of the document's id).
 BUCKETS = 65_000
 PARTS = 1024
+_KEY, _DOC_COUNT = itemgetter("key"), itemgetter("doc_count")  # of an aggregation's bucket
+_NONE = np.zeros(0, np.int64)
 # The words each wildcard, prefix, fuzzy word or date range stood for, per generation: about
 # 2 million words a process.
-_KEY, _DOC_COUNT = itemgetter("key"), itemgetter("doc_count")
-_NONE = np.zeros(0, np.int64)
 _EXPANDED = Kept(2_000_000, weigh=lambda words: len(words) + 1)
 
 
@@ -457,12 +457,12 @@ class _Generation:
                 tuple(a.strip() for a in (f.get("authors") or "").split(",") if a.strip()),
                 int(f.get("year_to") or 0),  # absent from an index made before it: year alone
                 tuple(p for p in (f.get("places") or "").split(",") if p))
-        self.docno = {code(d): d for d in self.documents}
         self.catalogue = Catalogue(self.documents)
+        ids = self.catalogue.ids
+        codes = np.fromiter(map(code, ids), np.int64, len(ids))
+        self.docno = dict(zip(codes.tolist(), ids, strict=True))
         # the documents' docno codes, sorted, and each one's position in the catalogue: what
         # turns the aggregation's buckets into catalogue positions in one vector step
-        codes = np.fromiter((code(d) for d in self.catalogue.ids), np.int64,
-                            len(self.catalogue.ids))
         self._by_code = np.argsort(codes, kind="stable")
         self._codes = codes[self._by_code]
         self.persons: dict[str, int] = {}
@@ -472,7 +472,6 @@ class _Generation:
                 got = s.aggregate(tantivy.Query.all_query(), {"p": {"terms": {
                     "field": "persons", "size": len(terms), "segment_size": len(terms)}}})
                 self.persons = {b["key"]: b["doc_count"] for b in got["p"]["buckets"]}
-
 
     def counts(self, keys: np.ndarray, numbers: np.ndarray) -> DocCounts:
         """Matching passages per document from the aggregation's (docno, number) buckets."""

@@ -291,6 +291,12 @@ class Searcher:
         return self._places.get(s.generation,
                                 lambda: PlaceRegister.load(self.sources / f"{PLACES_ID}.xml"))
 
+    def place_register(self) -> PlaceRegister:
+        """The register of places and organisations as of the index's generation (read once
+        per generation: the place facet's labels and the register's pages)."""
+        with self.session() as s:
+            return self._place_register(s)
+
     def _label(self, spec: FacetSpec, value, places: PlaceRegister | None = None) -> str:
         if spec.key == "person":
             person = self.register.persons.get(value)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from flask import abort, redirect, render_template, request, url_for
 
 from indexer.engines import DocumentInfo
-from indexer.places import OTHER, PLACES_ID, Entry, PlaceRegister, counts, documents_naming
+from indexer.places import OTHER, Entry, PlaceRegister, counts, documents_naming
 
 from .context import int_arg, lib
 from .persons import LANGUAGE_NAMES
@@ -33,11 +33,9 @@ def gather() -> Gathered:
     """The register and how many documents name each of its entries and each other name
     (computed once per index generation: one GROUP BY over the index's table of names)."""
     searcher = lib().searcher
-    register = PlaceRegister.load(searcher.sources / f"{PLACES_ID}.xml") \
-        if searcher.sources else PlaceRegister([])
     got = counts(searcher.index_dir)
     others = sorted((k for k in got if k.startswith(OTHER)), key=lambda k: (-got[k][0], k))
-    return Gathered(register, got, others)
+    return Gathered(searcher.place_register(), got, others)
 
 
 def _gathered() -> Gathered:
