@@ -374,15 +374,9 @@ def print_pages(api: dict, engines: list[str], docs: int) -> None:
 
 
 def run_size(work: Path, copies: int, scale: float, engines: list[str], n_queries: int,
-             bare_whoosh: bool, reuse: bool = False) -> dict:
-    """One collection size: builds, the floors, latency over HTTP, pages, memory (with
-    ``reuse``, the collection and indexes a kept run left in ``work``: search only)."""
+             bare_whoosh: bool) -> dict:
+    """One collection size: builds, the floors, latency over HTTP, pages, memory."""
     store = work / "sources"
-    if reuse:
-        passages = [tuple(p) for p in json.loads((work / PASSAGES).read_text(encoding="utf-8"))]
-        docs = sum(1 for _ in store.glob("kremlin-*.xml"))
-        print(f"\ncollection kept in {work}: {docs:,} documents, {len(passages):,} passages")
-        return time_search(work, store, passages, docs, engines, n_queries, bare_whoosh)
     print(f"\ncollection: {copies} × {scale:g} of 816 Kremlin items → {store}")
     started = time.perf_counter()
     passages, docs = make_store(store, copies, scale)
@@ -415,8 +409,18 @@ def run_size(work: Path, copies: int, scale: float, engines: list[str], n_querie
     return time_search(work, store, passages, docs, engines, n_queries, bare_whoosh)
 
 
+def reuse_size(work: Path, engines: list[str], n_queries: int, bare_whoosh: bool) -> dict:
+    """The searches of one size again, on the collection and indexes a kept run left."""
+    store = work / "sources"
+    passages = [tuple(p) for p in json.loads((work / PASSAGES).read_text(encoding="utf-8"))]
+    docs = sum(1 for _ in store.glob("kremlin-*.xml"))
+    print(f"\ncollection kept in {work}: {docs:,} documents, {len(passages):,} passages")
+    return time_search(work, store, passages, docs, engines, n_queries, bare_whoosh)
+
+
 def time_search(work: Path, store: Path, passages: list, docs: int, engines: list[str],
                 n_queries: int, bare_whoosh: bool) -> dict:
+    """Latency over HTTP beside the floors, the listing pages, memory."""
     label = f"{len(passages):,} passages"
     queries = make_queries(passages, n_queries, random.Random(7))
     api = {e: serve_and_time(e, store, work / e, queries) for e in engines}
@@ -450,8 +454,8 @@ def main() -> int:
     if args.reuse:
         for size in ("base", "million"):
             if (args.reuse / size / PASSAGES).exists():
-                run_size(args.reuse / size, 0, 1.0, engines if size == "base" else ["tantivy"],
-                         args.queries, size == "base", reuse=True)
+                reuse_size(args.reuse / size, engines if size == "base" else ["tantivy"],
+                           args.queries, size == "base")
         return 0
     work = args.keep or Path(tempfile.mkdtemp(prefix="library-bench-"))
     if args.keep and work.exists():
