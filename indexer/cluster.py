@@ -20,6 +20,17 @@ CONNECT_SECONDS = 5.0  # an unreachable scheduler is an error after this long
 # process: starting N worker processes (each importing lxml, lingua, trafilatura) costs more
 # than it saves. bench/ingest_bench.py measures the cross-over (README).
 IN_PROCESS_BELOW = int(os.environ.get("LIBRARY_IN_PROCESS_BELOW", "100"))
+# Dask's watching of itself, made rarer: on 2 cores, its statistical profiler (a stack sample
+# every 10 ms), its event-loop ticks (every 20 ms), its memory and system monitors and its
+# GIL sampling took about 20 s of CPU in a 70 s import of 100 scanned pages (py-spy), time the
+# pages did not get. The dashboard still updates, every few seconds.
+QUIET_DASK = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.admin.system-monitor.interval": "2s",
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 class ClusterUnreachable(RuntimeError):
@@ -83,9 +94,11 @@ class OnDask:
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # (worker processes too)
         logging.getLogger("distributed").setLevel(logging.ERROR)
         try:
+            import dask
             from distributed import Client, LocalCluster
         except ImportError as exc:  # pragma: no cover  (a dependency of the project)
             raise ClusterUnreachable(f"Dask distributed is not installed ({exc})") from None
+        dask.config.set(QUIET_DASK)  # (a LocalCluster's workers are started with it too)
         self.cluster = None
         if address:
             try:

@@ -248,7 +248,10 @@ class Importer(Pipeline):
             self._write(p)
             self.report.imported.append(Outcome(where, p.doc_id, note=p.note,
                                                 warning=p.warning, title_from=p.title_from))
-        if len(self.pending) >= INDEX_EVERY:
+        # the batch commits the index once at its end (each commit is a segment); a batch
+        # whose files hold many records commits on the way too, so that what one commit
+        # reads back stays bounded
+        if len(self.pending) >= 4 * INDEX_EVERY:
             self._flush_index()
 
     def _identity(self, path: Path, ex: Extracted, key: str, claimed: str) -> tuple[str, str]:

@@ -65,16 +65,21 @@ class PageResult:
     seconds: float = 0.0  # the whole task: render, blank test, OCR
 
 
-def facsimile_jpeg(image: Image.Image) -> tuple[bytes, int, int]:
+def facsimile_image(image: Image.Image) -> Image.Image:
+    """A page as it is kept: gray or RGB, at most ``MAX_SIDE`` pixels a side."""
     if image.mode not in ("L", "RGB"):
         image = image.convert("RGB" if image.mode in ("RGBA", "P", "CMYK") else "L")
     if max(image.size) > MAX_SIDE:
         scale = MAX_SIDE / max(image.size)
         image = image.resize((round(image.width * scale), round(image.height * scale)),
                              Image.LANCZOS)
+    return image
+
+
+def facsimile_jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return out.getvalue(), image.width, image.height
+    return out.getvalue()
 
 
 def save_facsimile(result: PageResult, scratch: Path) -> PageImage:
@@ -96,11 +101,13 @@ def is_blank(image: Image.Image) -> bool:
 
 
 def machine_read(n: int, image: Image.Image, lang: str) -> ocr.PageText:
-    """OCR of one page image, through a grayscale PNG in the worker's own temporary folder."""
-    fd, name = tempfile.mkstemp(prefix=f"ocr{n}-", suffix=".png")
+    """OCR of one page image, through a grayscale PNM in the worker's own temporary folder
+    (raw pixels: Tesseract reads the same words as from a PNG, and writing it takes 2 ms
+    against a PNG's 120 ms for a 300 dpi page)."""
+    fd, name = tempfile.mkstemp(prefix=f"ocr{n}-", suffix=".pnm")
     try:
         with os.fdopen(fd, "wb") as fh:
-            (image if image.mode in ("L", "1") else image.convert("L")).save(fh, "PNG")
+            (image if image.mode in ("L", "1") else image.convert("L")).save(fh, "PPM")
         return ocr.read_page(n, Path(name), lang)
     finally:
         Path(name).unlink(missing_ok=True)
@@ -127,8 +134,9 @@ def _finish(result: PageResult, image: Image.Image, lang: str | None, facsimile:
     if facsimile:
         kept = image if scale >= 1 else image.resize(
             (max(1, round(image.width * scale)), max(1, round(image.height * scale))))
-        result.facsimile, result.width, result.height = facsimile_jpeg(kept)
-        result.tiles = tiles.cut(result.facsimile)
+        kept = facsimile_image(kept)
+        result.facsimile, result.width, result.height = facsimile_jpeg(kept), *kept.size
+        result.tiles = tiles.cut(kept)  # from the pixels, not from the JPEG: no second decode
     if lang is not None:
         result.blank = is_blank(image)
         if not result.blank:

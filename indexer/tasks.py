@@ -4,7 +4,8 @@ store. Any process can run them: this one, a LocalCluster worker, or a Dask work
 machine that has the library and Tesseract installed and no access to the store.
 
 - ``read_file``: one per file. A file of pages (PDF, image) gives back its text layer and the
-  pages to render; every other format, its records.
+  pages to render; every other format, its records. Small files go several to a task
+  (``read_files``): an HTML page takes 10 ms to read, less than Dask's own cost of a task.
 - ``page``: one per page to render (and OCR unless it has a text layer or is blank), so that
   the pages of a 1,000-page PDF spread over every worker.
 - ``finish_file``: one per file of pages, once its pages are read: the document composed of
@@ -73,6 +74,11 @@ def read_file(name: str, data: bytes, options: ReadOptions) -> FileRead:
                     record.tei = etree.tostring(record.tei, xml_declaration=True,
                                                 encoding="UTF-8")
     return result
+
+
+def read_files(files: list[tuple[str, bytes, ReadOptions]]) -> list[FileRead]:
+    """``read_file`` of each; each still fails alone."""
+    return [read_file(name, data, options) for name, data, options in files]
 
 
 def page(kind: str, data: bytes, password: str | None, n: int, lang: str | None,

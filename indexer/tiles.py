@@ -1,29 +1,31 @@
-"""Deep zoom: each page image cut into IIIF Image API tiles once, at import, by libvips (``vips
-dzsave --layout iiif3``, Debian ``libvips-tools``), with a thumbnail. The library then serves
-them as static files (IIIF level 0 with ``tiles`` and ``sizes``): a reader on a phone loads the
-few tiles its screen shows, and zooming into a carbon copy shows the 300 dpi the OCR read
-instead of a blur.
+"""Deep zoom: each page image cut into IIIF Image API tiles once, at import, by libvips (through
+pyvips, in the process: Debian ``libvips42``, which ``libvips-tools`` brings), with a thumbnail.
+The library then serves them as static files (IIIF level 0 with ``tiles`` and ``sizes``): a
+reader on a phone loads the few tiles its screen shows, and zooming into a carbon copy shows the
+300 dpi the OCR read instead of a blur.
 
 ``p1-….jpg`` gets the folder ``p1-…/`` beside it: the tiles as libvips lays them out
 (``x,y,w,h/w,h/0/default.jpg``, its ``info.json``) and the thumbnail at
 ``full/<w>,<h>/0/default.jpg``.
 
-The tiles are cut where the page was rendered, in its page task (``cut``: one zip, plain data
-that crosses from a worker to the writer like the page's JPEG). The writer unpacks them beside
-the page image in its scratch folder (``unpack``), before it takes the write lock, and moves
-the folder into the store with the image: cutting, the slow part, never holds the lock. Without
-libvips, or when it fails, the page keeps its one image (the viewer then loads it whole) and
-the import goes on; ``make`` cuts a page already in the store (``library reocr``).
+The tiles are cut where the page was rendered, in its page task (``cut``: from the page's pixels
+already in memory, into one zip, plain data that crosses from a worker to the writer like the
+page's JPEG). In the process, not by running ``vips dzsave``: that took 215 ms a page, 80 of
+them starting the program and more decoding the JPEG again, against 50 ms (bench/ingest_bench.py
+measures the whole page task). The writer unpacks them beside the page image in its scratch
+folder (``unpack``), before it takes the write lock, and moves the folder into the store with
+the image: cutting, the slow part, never holds the lock. Without libvips, or when it fails, the
+page keeps its one image (the viewer then loads it whole) and the import goes on; ``make`` cuts
+a page already in the store (``library reocr``).
 """
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
 import shutil
-import subprocess
-import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -32,7 +34,6 @@ from PIL import Image
 TILE = 512  # pixels: 2-6 tiles fill a phone's screen, 6-12 a laptop's
 TILE_QUALITY = 75  # JPEG quality of the tiles (the page image itself keeps its own)
 THUMB_WIDTH = 160  # the strip of pages under the viewer
-SECONDS = 300  # for one page's tiles, then given up (the page keeps its one image)
 # a page's tiles at most, unpacked: a 10,000-pixel page's tiles are about 40 MB
 MAX_UNPACKED = 256 * 1024 * 1024
 STALE = (".tiles-new", ".tiles-old")  # the suffixes of folders a killed writer may leave
@@ -44,51 +45,64 @@ def folder_for(image: Path) -> Path:
     return image.with_suffix("")
 
 
+@functools.cache
+def _vips():
+    """pyvips with libvips loaded, or None (the library is a system package: a worker may lack
+    it, and then its pages have no tiles)."""
+    os.environ.setdefault("VIPS_CONCURRENCY", "1")  # workers, not threads, share the cores
+    try:
+        import pyvips
+    except Exception as exc:  # noqa: BLE001  (pyvips raises a bare Exception without libvips)
+        log.warning("no deep-zoom tiles: libvips cannot be loaded (%s)", exc)
+        return None
+    pyvips.cache_set_max(0)  # one page at a time: nothing to reuse, memory to keep
+    return pyvips
+
+
 def available() -> bool:
-    return shutil.which("vips") is not None
+    return _vips() is not None
 
 
-def _dzsave(image: Path, out: Path) -> None:
-    with Image.open(image) as page:  # the thumbnail first: dzsave may take the name's folder
-        page.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 4))
-        thumb = io.BytesIO()
-        page.save(thumb, "JPEG", quality=80)
-        size = f"{page.width},{page.height}"
-    subprocess.run(["vips", "dzsave", str(image), str(out), "--layout", "iiif3",
-                    "--tile-size", str(TILE), "--overlap", "0",
-                    "--suffix", f".jpg[Q={TILE_QUALITY},strip]"],
-                   check=True, capture_output=True, timeout=SECONDS)
-    target = out / "full" / size / "0" / "default.jpg"
-    target.parent.mkdir(parents=True)
-    target.write_bytes(thumb.getvalue())
-
-
-def cut(jpeg: bytes) -> bytes:
-    """A page image's tiles and thumbnail as one zip (stored, not compressed: JPEGs), or b""
-    when libvips is missing or fails (the page then keeps its one image)."""
-    if not available():
+def cut(image: Image.Image) -> bytes:
+    """A page's tiles and thumbnail as one zip (stored, not compressed: JPEGs), or b"" when
+    libvips is missing or fails (the page then keeps its one image)."""
+    vips = _vips()
+    if vips is None:
         return b""
-    with tempfile.TemporaryDirectory(prefix="tiles-") as work:
-        image, out = Path(work) / "page.jpg", Path(work) / "tiles"
-        image.write_bytes(jpeg)
-        try:
-            _dzsave(image, out)
-        except (OSError, subprocess.SubprocessError) as exc:
-            log.warning("no tiles for a page: %s", exc)
-            return b""
-        packed = io.BytesIO()
-        with zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as z:
-            for f in sorted(out.rglob("*")):
-                if f.is_file():
-                    z.write(f, f.relative_to(out).as_posix())
-        return packed.getvalue()
+    if image.mode not in ("L", "RGB"):
+        image = image.convert("L")
+    try:
+        pixels = vips.Image.new_from_memory(image.tobytes(), image.width, image.height,
+                                            1 if image.mode == "L" else 3, "uchar")
+        # into memory, not a folder: 70 ms of CPU a 300 dpi page against 100 ms writing files
+        made = pixels.dzsave_buffer(layout="iiif3", tile_size=TILE, overlap=0,
+                                    suffix=f".jpg[Q={TILE_QUALITY},strip]", container="zip",
+                                    compression=0, basename="t")
+    except Exception as exc:  # noqa: BLE001  (pyvips.Error: the page goes on without)
+        log.warning("no tiles for a page: %s", exc)
+        return b""
+    thumb = image.copy()
+    thumb.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 4))
+    small = io.BytesIO()
+    thumb.save(small, "JPEG", quality=80)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(made)) as z, \
+            zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as out:
+        for member in z.infolist():  # "t/info.json" → "info.json"
+            if not member.is_dir():
+                out.writestr(member.filename.split("/", 1)[1], z.read(member))
+        out.writestr(f"full/{thumb.width},{thumb.height}/0/default.jpg", small.getvalue())
+    return packed.getvalue()
 
 
 def unpack(packed: bytes, image: Path) -> bool:
     """``cut``'s zip into the tiles' folder beside ``image``. Only relative names without
     ``..`` and at most ``MAX_UNPACKED`` bytes: the zip comes from a worker, possibly another
     machine's. False (and nothing left) when it is not such a zip."""
-    target = folder_for(image)
+    return _extract(packed, folder_for(image), image.name)
+
+
+def _extract(packed: bytes, target: Path, what: str) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(packed)) as z:
             members = z.infolist()
@@ -100,7 +114,7 @@ def unpack(packed: bytes, image: Path) -> bool:
                     raise ValueError(f"unexpected name {m.filename!r}")
             z.extractall(target)
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        log.warning("tiles of %s not kept: %s", image.name, exc)
+        log.warning("tiles of %s not kept: %s", what, exc)
         shutil.rmtree(target, ignore_errors=True)
         return False
     return True
@@ -122,14 +136,16 @@ def make(image: Path) -> bool:
     earlier run left; False when it cannot."""
     if not available():
         return False
+    try:
+        with Image.open(image) as page:
+            packed = cut(page)
+    except OSError as exc:
+        log.warning("no tiles for %s: %s", image.name, exc)
+        return False
     target = folder_for(image)
     work = target.with_name(f".{target.name}.{os.getpid()}{STALE[0]}")  # not .tmp: a folder
     shutil.rmtree(work, ignore_errors=True)
-    try:
-        _dzsave(image, work)
-    except (OSError, subprocess.SubprocessError) as exc:
-        log.warning("no tiles for %s: %s", image.name, exc)
-        shutil.rmtree(work, ignore_errors=True)
+    if not packed or not _extract(packed, work, image.name):
         return False
     _into_place(work, target)
     return True

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import zipfile
 
 import pytest
@@ -16,21 +15,25 @@ from PIL import Image, ImageDraw
 from indexer import tiles
 from indexer.store import clean_temporaries
 
-needs_vips = pytest.mark.skipif(not shutil.which("vips") and not os.environ.get("CI"),
-                                reason="libvips-tools not installed")
+needs_vips = pytest.mark.skipif(not tiles.available() and not os.environ.get("CI"),
+                                reason="libvips not installed")
+
+
+def _image(width: int = 1700, height: int = 2200) -> Image.Image:
+    image = Image.new("L", (width, height), 255)
+    ImageDraw.Draw(image).rectangle((100, 100, 600, 160), fill=0)
+    return image
 
 
 def _page(width: int = 1700, height: int = 2200) -> bytes:
-    image = Image.new("L", (width, height), 255)
-    ImageDraw.Draw(image).rectangle((100, 100, 600, 160), fill=0)
     out = io.BytesIO()
-    image.save(out, "JPEG")
+    _image(width, height).save(out, "JPEG")
     return out.getvalue()
 
 
 @needs_vips
 def test_tiles_cut_in_the_task_unpacked_and_moved_into_place(tmp_path):
-    packed = tiles.cut(_page())
+    packed = tiles.cut(_image())
     assert packed and zipfile.is_zipfile(io.BytesIO(packed))
     scratch = tmp_path / "import-1-x" / "p1-abc.jpg"
     scratch.parent.mkdir()
@@ -50,6 +53,31 @@ def test_tiles_cut_in_the_task_unpacked_and_moved_into_place(tmp_path):
     assert not (folder / "old").exists()  # replaced whole, not merged
     assert not list(store.parent.glob(".*"))  # nothing staged left behind
     assert not scratch.with_suffix("").exists()
+
+
+@needs_vips
+def test_tiles_hold_the_page_s_pixels_in_gray_and_in_colour(tmp_path):
+    for mode, ink in (("L", 0), ("RGB", (0, 0, 0))):
+        image = _image().convert(mode)
+        ImageDraw.Draw(image).rectangle((600, 600, 1000, 1000), fill=ink)
+        with zipfile.ZipFile(io.BytesIO(tiles.cut(image))) as z:
+            info = json.loads(z.read("info.json"))
+            assert (info["width"], info["height"]) == image.size
+            with Image.open(io.BytesIO(z.read("512,512,512,512/512,512/0/default.jpg"))) as t:
+                gray = t.convert("L")
+                # the square drawn from (600, 600) is dark from (88, 88) of this tile on
+                assert gray.getpixel((200, 200)) < 40 and gray.getpixel((40, 40)) > 215
+
+
+@needs_vips
+def test_a_page_already_in_the_store_is_cut_beside_it(tmp_path):
+    image = tmp_path / "p1-0123456789ab.jpg"
+    image.write_bytes(_page(900, 1300))
+    assert tiles.make(image)
+    folder = image.with_suffix("")
+    assert json.loads((folder / "info.json").read_text())["width"] == 900
+    assert list((folder / "full").glob("160,*/0/default.jpg"))
+    assert not list(tmp_path.glob(".*"))
 
 
 @pytest.mark.parametrize("name", ["../escape.jpg", "/abs.jpg", "a/../../b.jpg"])
