@@ -136,6 +136,12 @@ class OnDask:
         return list(wait(futures, return_when="FIRST_COMPLETED").done)
 
     def close(self) -> None:
+        from .pages import close_open
+
+        try:  # the PDF each worker's last page task kept open (else pypdfium2 warns at exit)
+            self.client.run(close_open, wait=True)
+        except Exception:  # noqa: BLE001, S110  (a worker gone already has nothing open)
+            pass
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
