@@ -138,10 +138,14 @@ class OnDask:
     def close(self) -> None:
         from .pages import close_open
 
-        try:  # the PDF each worker's last page task kept open (else pypdfium2 warns at exit)
-            self.client.run(close_open, wait=True)
-        except Exception:  # noqa: BLE001, S110  (a worker gone already has nothing open)
-            pass
+        if self.cluster is not None:
+            # the PDF each local worker's last page task kept open: else pypdfium2 warns on
+            # this command's stderr as they stop (a cluster's own workers keep theirs until
+            # their next PDF: the library does not stop them)
+            try:
+                self.client.run(close_open, wait=True)
+            except Exception:  # noqa: BLE001, S110  (a worker gone already has nothing open)
+                pass
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()

@@ -10,13 +10,13 @@ reader on a phone loads the few tiles its screen shows, and zooming into a carbo
 
 The tiles are cut where the page was rendered, in its page task (``cut``: from the page's pixels
 already in memory, into one zip, plain data that crosses from a worker to the writer like the
-page's JPEG). In the process, not by running ``vips dzsave``: that took 215 ms a page, 80 of
-them starting the program and more decoding the JPEG again, against 50 ms (bench/ingest_bench.py
-measures the whole page task). The writer unpacks them beside the page image in its scratch
-folder (``unpack``), before it takes the write lock, and moves the folder into the store with
-the image: cutting, the slow part, never holds the lock. Without libvips, or when it fails, the
-page keeps its one image (the viewer then loads it whole) and the import goes on; ``make`` cuts
-a page already in the store (``library reocr``).
+page's JPEG). In the process, not by running ``vips dzsave``: that took 220 ms of CPU a page,
+80 ms of it starting the program and more decoding the JPEG again, against 70 ms
+(bench/ingest_bench.py measures the whole import). The writer unpacks them beside the page
+image in its scratch folder (``unpack``), before it takes the write lock, and moves the folder
+into the store with the image: cutting, the slow part, never holds the lock. Without libvips,
+or when it fails, the page keeps its one image (the viewer then loads it whole) and the import
+goes on; ``make`` cuts a page already in the store (``library reocr``).
 """
 
 from __future__ import annotations
@@ -88,9 +88,9 @@ def cut(image: Image.Image) -> bytes:
     packed = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(made)) as z, \
             zipfile.ZipFile(packed, "w", zipfile.ZIP_STORED) as out:
-        for member in z.infolist():  # "t/info.json" → "info.json"
+        for member in z.infolist():
             if not member.is_dir():
-                out.writestr(member.filename.split("/", 1)[1], z.read(member))
+                out.writestr(member.filename.removeprefix("t/"), z.read(member))
         out.writestr(f"full/{thumb.width},{thumb.height}/0/default.jpg", small.getvalue())
     return packed.getvalue()
 
