@@ -1,10 +1,14 @@
 """Read access to the TEI store for the reader: documents by id, parsed once and kept while the
-file is unchanged."""
+file is unchanged, the most recently read first, up to a bound (``LIBRARY_DOCUMENT_CACHE``
+documents, and as many characters of text): a server's memory does not grow with the store,
+however many documents its exports and pages have read."""
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
+from collections import OrderedDict
 from pathlib import Path
 
 from indexer.bibliography import DOC_ID
@@ -16,6 +20,17 @@ log = logging.getLogger("library.documents")
 # Ids are made from names cut to 80 characters (plus "-N"); a longer one cannot be stored, and
 # asking the file system for it fails with "file name too long" past 255 bytes.
 MAX_DOC_ID = 200
+# documents kept parsed, and characters of their text at most: a page reads at most a few
+# hundred documents, and an export reads each of its documents once
+CACHE_DOCUMENTS = 2_000
+CACHE_CHARACTERS = 200_000_000
+
+
+def _limit(name: str, default: int) -> int:
+    try:
+        return max(1, int(os.environ.get(name, default)))
+    except ValueError:
+        return default
 
 
 def _valid(doc_id: str) -> bool:
@@ -25,7 +40,9 @@ def _valid(doc_id: str) -> bool:
 class DocumentStore:
     def __init__(self, sources: Path):
         self.sources = Path(sources)
-        self._cache: dict[str, tuple[float, Document]] = {}
+        self._cache: OrderedDict[str, tuple[float, Document, int]] = OrderedDict()
+        self._characters = 0  # of the text of the documents in the cache
+        self._limit = _limit("LIBRARY_DOCUMENT_CACHE", CACHE_DOCUMENTS)
         self._faults: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
 
@@ -48,6 +65,7 @@ class DocumentStore:
         with self._lock:
             cached = self._cache.get(doc_id)
             if cached and cached[0] == mtime:
+                self._cache.move_to_end(doc_id)
                 return cached[1]
             known = self._faults.get(doc_id)
             if known and known[0] == mtime:
@@ -60,9 +78,26 @@ class DocumentStore:
                 self._faults[doc_id] = (mtime, str(exc))
             return None
         with self._lock:
-            self._cache[doc_id] = (mtime, doc)
+            self._keep(doc_id, mtime, doc)
             self._faults.pop(doc_id, None)
         return doc
+
+    def _keep(self, doc_id: str, mtime: float, doc: Document) -> None:
+        """Into the cache (under the lock), the least recently read going past the bounds."""
+        old = self._cache.pop(doc_id, None)
+        if old:
+            self._characters -= old[2]
+        size = sum(len(p.text or "") for p in doc.passages)
+        self._cache[doc_id] = (mtime, doc, size)
+        self._characters += size
+        while len(self._cache) > 1 and (len(self._cache) > self._limit
+                                        or self._characters > CACHE_CHARACTERS):
+            _, (_, _, gone) = self._cache.popitem(last=False)
+            self._characters -= gone
+
+    def cached(self) -> int:
+        """Documents kept parsed now."""
+        return len(self._cache)
 
     def raw(self, doc_id: str) -> bytes | None:
         """The stored TEI bytes, exactly as stored."""
