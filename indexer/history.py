@@ -27,6 +27,7 @@ from .writelock import write_lock
 from .xmlsafe import parse_bytes
 
 WITHDRAWN = "withdrawn"
+MAX_ID = 200  # longer is no document id (ids are cut to 80 characters at import)
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
 MAX_DIFF_LINES = 400
 
@@ -218,8 +219,11 @@ class Tombstone:
 
 def tombstone(paths: Paths, doc_id: str) -> Tombstone | None:
     """What a withdrawn document's address says of it, or None when it was not withdrawn."""
+    # (a name past the file system's limit is no document: asking for it raises)
+    if len(doc_id) > MAX_ID or not re.match(r"^[A-Za-z][A-Za-z0-9._-]*$", doc_id):
+        return None
     path = withdrawn_path(paths, doc_id)
-    if not re.match(r"^[A-Za-z][A-Za-z0-9._-]*$", doc_id) or not path.is_file():
+    if not path.is_file():
         return None
     doc = read_document(path)
     note = doc.root.find("tei:teiHeader/tei:fileDesc/tei:notesStmt/tei:note"
