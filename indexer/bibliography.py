@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DOC_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Ids are made from names cut to 80 characters (plus "-N"); a longer one cannot be stored, and
+# asking the file system for it fails with "file name too long" past 255 bytes.
+MAX_DOC_ID = 200
 RIGHTS = ("public-domain", "cc-by-4.0", "copyright", "uncertain")
 CERTAINTY = {"H": "high", "M": "medium", "L": "low"}
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from .bibliography import MAX_DOC_ID
 from .edit import FIELDS, EditError, add_change, editable, keep_version, record_values
 from .formats.compose import _child, xml_text
 from .index import update_index
@@ -27,7 +28,6 @@ from .writelock import write_lock
 from .xmlsafe import parse_bytes
 
 WITHDRAWN = "withdrawn"
-MAX_ID = 200  # longer is no document id (ids are cut to 80 characters at import)
 _VERSION = re.compile(r"^[0-9a-f]{16}$")
 MAX_DIFF_LINES = 400
 
@@ -220,7 +220,7 @@ class Tombstone:
 def tombstone(paths: Paths, doc_id: str) -> Tombstone | None:
     """What a withdrawn document's address says of it, or None when it was not withdrawn."""
     # (a name past the file system's limit is no document: asking for it raises)
-    if len(doc_id) > MAX_ID or not re.match(r"^[A-Za-z][A-Za-z0-9._-]*$", doc_id):
+    if len(doc_id) > MAX_DOC_ID or not re.match(r"^[A-Za-z][A-Za-z0-9._-]*$", doc_id):
         return None
     path = withdrawn_path(paths, doc_id)
     if not path.is_file():

@@ -6,31 +6,22 @@ however many documents its exports and pages have read."""
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
-from indexer.bibliography import DOC_ID
+from indexer.bibliography import DOC_ID, MAX_DOC_ID
 from indexer.store import doc_path, document_paths
 from indexer.teidoc import Document, read_document
 
+from .ratelimit import setting
+
 _TYPE_ORDER = {"essay": 0}
 log = logging.getLogger("library.documents")
-# Ids are made from names cut to 80 characters (plus "-N"); a longer one cannot be stored, and
-# asking the file system for it fails with "file name too long" past 255 bytes.
-MAX_DOC_ID = 200
 # documents kept parsed, and characters of their text at most: a page reads at most a few
 # hundred documents, and an export reads each of its documents once
 CACHE_DOCUMENTS = 2_000
 CACHE_CHARACTERS = 200_000_000
-
-
-def _limit(name: str, default: int) -> int:
-    try:
-        return max(1, int(os.environ.get(name, default)))
-    except ValueError:
-        return default
 
 
 def _valid(doc_id: str) -> bool:
@@ -42,7 +33,7 @@ class DocumentStore:
         self.sources = Path(sources)
         self._cache: OrderedDict[str, tuple[float, Document, int]] = OrderedDict()
         self._characters = 0  # of the text of the documents in the cache
-        self._limit = _limit("LIBRARY_DOCUMENT_CACHE", CACHE_DOCUMENTS)
+        self._limit = max(1, int(setting("LIBRARY_DOCUMENT_CACHE", CACHE_DOCUMENTS)))
         self._faults: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
 
