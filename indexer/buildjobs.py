@@ -99,16 +99,25 @@ def analysed(records: list[dict], names: frozenset[str] | None, jobs: int
     (tantivy). A chunk is analysed when it is asked for (at most ``jobs`` chunks ahead), and
     let go of in ``records`` once the caller has taken it: the words of a million passages
     (a gigabyte) are never held at once, and the records go as they are written."""
+    for start, chunk, words in _analysed_chunks(records, names, jobs):
+        if words is not None:
+            _give(chunk, words)
+        yield chunk
+        records[start : start + len(chunk)] = [None] * len(chunk)
+
+
+def _analysed_chunks(records: list[dict], names: frozenset[str] | None, jobs: int
+                     ) -> Iterator[tuple[int, list[dict], list[tuple[str, str]] | None]]:
+    """(start, chunk, its words or None), analysed in this process or, with ``jobs`` > 1, by
+    a pool that runs at most ``jobs`` chunks ahead of the one handed out."""
     starts = range(0, len(records), CHUNK)
     if names is None or jobs <= 1:
         if names is not None:
             _init_analyser(names)
         for start in starts:
             chunk = records[start : start + CHUNK]
-            if names is not None:
-                _give(chunk, _analyse([r["text"] or "" for r in chunk]))
-            yield chunk
-            records[start : start + len(chunk)] = [None] * len(chunk)
+            yield start, chunk, (None if names is None
+                                 else _analyse([r["text"] or "" for r in chunk]))
         return
     with _pool(jobs, _init_analyser, (names,)) as pool:
         pending: list = []
@@ -119,9 +128,7 @@ def analysed(records: list[dict], names: frozenset[str] | None, jobs: int
                     _analyse, ([r["text"] or "" for r in chunk],))))
             while pending and (start is None or len(pending) > jobs):
                 first, chunk, result = pending.pop(0)
-                _give(chunk, result.get())
-                yield chunk
-                records[first : first + len(chunk)] = [None] * len(chunk)
+                yield first, chunk, result.get()
 
 
 def _give(chunk: list[dict], words: list[tuple[str, str]]) -> None:
